@@ -1,0 +1,203 @@
+/**
+ * Reading the AG News release (`train.csv`, `test.csv`) the way torchtext's `AG_NEWS` reads it.
+ *
+ * Each row has three fields: class index 1-4, title, description. Fields are quoted with `"`, a `"`
+ * inside a field is written `""`, and commas inside quotes are text. Backslash sequences in the
+ * release (`\$`, `\\`, a `\` where a line break was) are kept as they are, because Python's `csv`
+ * module (which torchtext uses) keeps them.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The four AG News classes, in label order (label 1 is `World`). */
+export const AG_NEWS_CLASSES = ['World', 'Sports', 'Business', 'Sci/Tech'] as const;
+
+/** One row of the release. */
+export interface AgNewsRow {
+  /** Class index as in the file, 1-4 (1 World, 2 Sports, 3 Business, 4 Sci/Tech). */
+  label: number;
+  title: string;
+  description: string;
+}
+
+/** Number of rows torchtext expects in each split. */
+export const AG_NEWS_NUM_LINES = { train: 120_000, test: 7_600 } as const;
+
+/**
+ * Splits CSV text into records with the rules of Python's `csv.reader` (the default `excel` dialect).
+ *
+ * Returns each record with the 1-based line it starts on. A quote in the middle of an unquoted
+ * field is text, and text right after a closing quote is appended (Python's non-strict mode); an
+ * unterminated quoted field is an error. A trailing line break does not make an extra record.
+ *
+ * PyTorch: `csv.reader(file)` as used by torchdata's `parse_csv`.
+ */
+export function parseCsvRecords(text: string, file = '<string>'): Array<{ line: number; fields: string[] }> {
+  const records: Array<{ line: number; fields: string[] }> = [];
+  let fields: string[] = [];
+  let field = '';
+  let line = 1;
+  let recordLine = 1;
+  let quoteLine = 1;
+  // START_RECORD, START_FIELD, IN_FIELD, IN_QUOTED, QUOTE_IN_QUOTED: the states of CPython's _csv.c.
+  let state: 'record' | 'field' | 'in' | 'quoted' | 'quote' = 'record';
+  const endRecord = (): void => {
+    fields.push(field);
+    records.push({ line: recordLine, fields });
+    fields = [];
+    field = '';
+    state = 'record';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const newline = c === '\n' || c === '\r';
+    if (state === 'record') {
+      if (newline) {
+        // Python yields an empty row for a blank line; CRLF counts as one line break.
+        if (c === '\r' && text[i + 1] === '\n') i++;
+        records.push({ line, fields: [] });
+        line++;
+        continue;
+      }
+      recordLine = line;
+      state = 'field';
+    }
+    if (state === 'field') {
+      if (c === '"') {
+        state = 'quoted';
+        quoteLine = line;
+      } else if (c === ',') {
+        fields.push(field);
+        field = '';
+      } else if (newline) {
+        if (c === '\r' && text[i + 1] === '\n') i++;
+        line++;
+        endRecord();
+      } else {
+        field += c;
+        state = 'in';
+      }
+    } else if (state === 'in') {
+      if (c === ',') {
+        fields.push(field);
+        field = '';
+        state = 'field';
+      } else if (newline) {
+        if (c === '\r' && text[i + 1] === '\n') i++;
+        line++;
+        endRecord();
+      } else {
+        field += c;
+      }
+    } else if (state === 'quoted') {
+      if (c === '"') state = 'quote';
+      else {
+        if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
+        field += c;
+      }
+    } else {
+      // state 'quote': just after a quote inside a quoted field
+      if (c === '"') {
+        field += '"';
+        state = 'quoted';
+      } else if (c === ',') {
+        fields.push(field);
+        field = '';
+        state = 'field';
+      } else if (newline) {
+        if (c === '\r' && text[i + 1] === '\n') i++;
+        line++;
+        endRecord();
+      } else {
+        field += c;
+        state = 'in';
+      }
+    }
+  }
+  if (state === 'quoted') {
+    throw new Error(
+      `${file} line ${quoteLine}: a quoted field starts here and is never closed (the file ends inside quotes); ` +
+        'the file is probably truncated: download it again',
+    );
+  }
+  if (state !== 'record') endRecord();
+  return records;
+}
+
+/**
+ * Parses the text of an AG News CSV file into rows, checking every row.
+ *
+ * Errors name the file and line: a row without exactly 3 fields, a class that is not an integer 1-4.
+ *
+ * PyTorch: what `torchtext.datasets.AG_NEWS` does per row (`int(t[0])`, the rest kept as text).
+ *
+ * @example
+ * parseAgNewsCsv('"3","Wall St. Bears Claw Back","Reuters - Short-sellers, ..."\n', 'train.csv');
+ * // [{ label: 3, title: "Wall St. Bears Claw Back", description: "Reuters - Short-sellers, ..." }]
+ */
+export function parseAgNewsCsv(text: string, file = '<string>'): AgNewsRow[] {
+  return parseCsvRecords(text, file).map(({ line, fields }) => {
+    if (fields.length !== 3) {
+      throw new Error(
+        `${file} line ${line}: found ${fields.length} field${fields.length === 1 ? '' : 's'}, expected 3 ` +
+          '(class index, title, description); check the quoting of this row',
+      );
+    }
+    const [labelText, title, description] = fields;
+    const label = Number(labelText.trim());
+    if (!/^\s*[0-9]+\s*$/.test(labelText) || !(label >= 1 && label <= 4)) {
+      throw new Error(
+        `${file} line ${line}: class ${JSON.stringify(labelText)} is not one of 1, 2, 3, 4 ` +
+          `(${AG_NEWS_CLASSES.map((name, i) => `${i + 1} ${name}`).join(', ')})`,
+      );
+    }
+    return { label, title, description };
+  });
+}
+
+/**
+ * Reads one AG News CSV file from disk (UTF-8) and parses it with {@link parseAgNewsCsv}.
+ *
+ * PyTorch: one split of `torchtext.datasets.AG_NEWS(root)`.
+ */
+export function readAgNewsCsv(path: string): AgNewsRow[] {
+  if (!existsSync(path)) {
+    throw new Error(
+      `readAgNewsCsv: ${path} does not exist; trainbook ships data/ag_news/test.csv, ` +
+        'and `trainbook download ag-news` fetches train.csv and test.csv',
+    );
+  }
+  return parseAgNewsCsv(readFileSync(path, 'utf8'), path);
+}
+
+/** The text torchtext's `AG_NEWS` yields for a row: title and description joined by one space. */
+export function agNewsText(row: AgNewsRow): string {
+  return `${row.title} ${row.description}`;
+}
+
+/** What {@link loadAgNews} found. */
+export interface AgNewsSplits {
+  /** Rows of `train.csv`, or `null` when the folder has no `train.csv`. */
+  train: AgNewsRow[] | null;
+  /** Rows of `test.csv`. */
+  test: AgNewsRow[];
+}
+
+/**
+ * Loads the AG News folder: `test.csv` always, `train.csv` when it is there.
+ *
+ * The project ships only `test.csv`; a user who ran `trainbook download ag-news` also has
+ * `train.csv`, and then the course trains on the full release.
+ *
+ * PyTorch: `train_iter, test_iter = AG_NEWS()`.
+ *
+ * @example
+ * const { train, test } = loadAgNews('../../data/ag_news');
+ * console.log(train === null ? 'test split only' : `${train.length} training rows`);
+ */
+export function loadAgNews(dir: string): AgNewsSplits {
+  const trainPath = join(dir, 'train.csv');
+  const test = readAgNewsCsv(join(dir, 'test.csv'));
+  const train = existsSync(trainPath) ? readAgNewsCsv(trainPath) : null;
+  return { train, test };
+}
