@@ -1,0 +1,86 @@
+/**
+ * Reading CSV files into danfojs DataFrames, with clear errors for missing files.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { DataFrame } from 'danfojs-node';
+
+/** Options of {@link readCSV}: PapaParse's parse options, passed through to danfojs. */
+export interface ReadCsvOptions {
+  /**
+   * Whether the first line names the columns.
+   * @default true
+   */
+  header?: boolean;
+  /**
+   * Lines to skip before parsing (e.g. a header that does not name the columns).
+   * @default 0
+   */
+  skipFirstNLines?: number;
+  /**
+   * Column names and dtypes of the resulting frame (`{ columns: [...] }`).
+   * @default names from the header line, dtypes inferred
+   */
+  frameConfig?: { columns?: string[]; dtypes?: string[] };
+}
+
+/**
+ * Throws a clear error unless `path` is an existing file: the message names the path tried, the
+ * absolute path and the working directory (notebooks resolve relative paths from their folder).
+ */
+export function checkFileExists(path: string, caller: string): void {
+  if (!existsSync(path)) {
+    throw new Error(
+      `${caller}: file not found: ${path} (looked for ${resolve(path)}; working directory ${process.cwd()}). ` +
+        'Check the path; relative paths start from the working directory, which in a notebook is its folder.',
+    );
+  }
+  if (!statSync(path).isFile()) {
+    throw new Error(`${caller}: ${path} is a directory, expected a file (resolved to ${resolve(path)})`);
+  }
+}
+
+/**
+ * The lines of a text file, with a clear error when it is missing. Line `k` of the file is
+ * `lines[k - 1]`; a final newline does not add an empty line.
+ */
+export function readLines(path: string, caller: string): string[] {
+  checkFileExists(path, caller);
+  const lines = readFileSync(path, 'utf8').split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** The danfojs module, imported on first use (importing it takes ~0.9 s). */
+export async function importDanfo(): Promise<typeof import('danfojs-node')> {
+  return import('danfojs-node');
+}
+
+/**
+ * Reads a local CSV file into a danfojs `DataFrame` (for `frame.head()`, `frame.describe()`,
+ * `frame.tensor`).
+ *
+ * danfojs is imported on the first call, so `import "trainbook"` stays fast. Beware: with a header
+ * line whose names look like integers, danfojs reorders the columns (JavaScript orders integer-like
+ * object keys first); pass `header: false` with `frameConfig.columns` in that case.
+ *
+ * PyTorch: none (`pandas.read_csv`).
+ *
+ * @param path - path of a local file (relative to the working directory).
+ * @param options - PapaParse/danfojs options, see {@link ReadCsvOptions}.
+ * @example
+ * ```ts
+ * const frame = await readCSV('../../data/iris/iris.csv', { header: false, skipFirstNLines: 1 });
+ * frame.head().print();
+ * ```
+ */
+export async function readCSV(path: string, options: ReadCsvOptions = {}): Promise<DataFrame> {
+  checkFileExists(path, 'readCSV');
+  const dfd = await importDanfo();
+  try {
+    return await dfd.readCSV(path, options);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`readCSV: danfojs could not read ${path}: ${reason}`);
+  }
+}

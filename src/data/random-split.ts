@@ -1,0 +1,91 @@
+/**
+ * `randomSplit`: split a dataset into non-overlapping random subsets.
+ */
+import { type Dataset, Subset } from './dataset.js';
+import { permutation } from './random.js';
+
+/** Options of {@link randomSplit}. */
+export interface RandomSplitOptions {
+  /** Seed of the shuffle; the same seed gives the same split. */
+  seed: number;
+}
+
+/** Formats a float sum for a message without binary noise (0.8999999999999999 → 0.9). */
+function formatSum(x: number): string {
+  return String(Number(x.toPrecision(12)));
+}
+
+/**
+ * The subset lengths that `lengths` (fractions or counts) gives for a dataset of `total` examples,
+ * by PyTorch's rule.
+ *
+ * Fractions (values summing to 1 within 1e-6): `floor(fraction * total)` each, then the remainder
+ * is handed out one by one, round-robin from the first subset. Counts (integers) must sum to
+ * `total`.
+ *
+ * PyTorch: the length computation inside `torch.utils.data.random_split`.
+ */
+export function splitLengths(total: number, lengths: readonly number[]): number[] {
+  if (lengths.length === 0) {
+    throw new Error('randomSplit: got no lengths; pass fractions like [0.7, 0.3] or counts like [105, 45]');
+  }
+  lengths.forEach((value, i) => {
+    if (!Number.isFinite(value) || value < 0) {
+      throw new Error(`randomSplit: lengths[${i}] is ${String(value)}, expected a fraction in [0, 1] or a non-negative count`);
+    }
+  });
+  const sum = lengths.reduce((a, b) => a + b, 0);
+  // PyTorch treats the values as fractions when they sum to 1 (and 1 <= total).
+  if (Math.abs(sum - 1) <= 1e-6 && sum <= total + 1e-6) {
+    const counts = lengths.map((fraction) => Math.floor(total * fraction));
+    const remainder = total - counts.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < remainder; i++) {
+      counts[i % counts.length] = (counts[i % counts.length] as number) + 1;
+    }
+    return counts;
+  }
+  if (lengths.every(Number.isInteger)) {
+    if (sum !== total) {
+      throw new Error(`randomSplit: counts sum to ${sum}, expected the dataset length ${total}`);
+    }
+    return [...lengths];
+  }
+  throw new Error(`randomSplit: fractions sum to ${formatSum(sum)}, expected 1`);
+}
+
+/**
+ * Splits `dataset` into non-overlapping random subsets that together cover it.
+ *
+ * `lengths` holds fractions (`[0.7, 0.2, 0.1]`, summing to 1) or counts (`[105, 30, 15]`, summing
+ * to `dataset.length`). Fractions follow PyTorch's rounding: floor each, then one extra example per
+ * subset, round-robin from the first, until all are used (150 × [0.7, 0.2, 0.1] gives 105/30/15).
+ * The same seed always gives the same split; each subset keeps the shuffled order.
+ *
+ * PyTorch: `torch.utils.data.random_split(dataset, lengths, generator=Generator().manual_seed(seed))`.
+ * Same lengths, but the shuffle uses trainbook's generator (mulberry32), so the rows chosen differ
+ * from PyTorch's; to reproduce a PyTorch split, build `new Subset(dataset, indices)` from its
+ * indices (for Iris: `data/iris/split_seed20.json`).
+ *
+ * @param dataset - the dataset to split.
+ * @param lengths - fractions or counts, one per subset.
+ * @param options - `{ seed }`.
+ * @returns one {@link Subset} per entry of `lengths`.
+ * @example
+ * ```ts
+ * const [trainData, valData, testData] = randomSplit(irisDataset, [0.7, 0.2, 0.1], { seed: 20 });
+ * trainData.length; // 105
+ * ```
+ */
+export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], options: RandomSplitOptions): Subset<T>[] {
+  if (options === undefined || typeof options.seed !== 'number') {
+    throw new Error('randomSplit: needs a seed, e.g. randomSplit(dataset, [0.7, 0.3], { seed: 0 })');
+  }
+  const counts = splitLengths(dataset.length, lengths);
+  const order = permutation(dataset.length, options.seed);
+  let offset = 0;
+  return counts.map((count) => {
+    const subset = new Subset(dataset, order.slice(offset, offset + count));
+    offset += count;
+    return subset;
+  });
+}
