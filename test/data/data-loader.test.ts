@@ -13,7 +13,7 @@ function indexedData(n: number): [tf.Tensor2D, tf.Tensor1D] {
 }
 
 /** The label rows of every batch of one epoch, checking that each x row matches its label. */
-async function epochRows(loader: DataLoader<unknown, [tf.Tensor, tf.Tensor]>): Promise<number[][]> {
+async function epochRows(loader: AsyncIterable<readonly [tf.Tensor, tf.Tensor]>): Promise<number[][]> {
   const batches: number[][] = [];
   for await (const [x, y] of loader) {
     const labels = Array.from(y.dataSync());
