@@ -1,0 +1,278 @@
+/**
+ * nbformat 4: types, reading and writing `.ipynb` files, validation against the official v4.5 JSON schema.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AjvDraft04 from 'ajv-draft-04';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+
+/** Text stored as one string or as a list of lines ending in `\n` (nbformat allows both). */
+export type MultilineString = string | string[];
+
+/** Output data keyed by MIME type (`text/plain`, `text/html`, `image/png`, ...). */
+export type MimeBundle = Record<string, unknown>;
+
+/** A `stream` output: text written to stdout or stderr. */
+export interface StreamOutput {
+  output_type: 'stream';
+  name: 'stdout' | 'stderr';
+  text: MultilineString;
+}
+
+/** A `display_data` output. */
+export interface DisplayDataOutput {
+  output_type: 'display_data';
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+}
+
+/** An `execute_result` output (the value of the cell's last expression). */
+export interface ExecuteResultOutput {
+  output_type: 'execute_result';
+  execution_count: number | null;
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+}
+
+/** An `error` output: exception name, value and traceback lines (may hold ANSI colours). */
+export interface ErrorOutput {
+  output_type: 'error';
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+/**
+ * Any cell output.
+ *
+ * PyTorch: none (nbformat's output dicts).
+ */
+export type Output = StreamOutput | DisplayDataOutput | ExecuteResultOutput | ErrorOutput;
+
+/** A code cell. */
+export interface CodeCell {
+  cell_type: 'code';
+  id: string;
+  metadata: Record<string, unknown>;
+  source: MultilineString;
+  outputs: Output[];
+  execution_count: number | null;
+}
+
+/** A markdown cell. */
+export interface MarkdownCell {
+  cell_type: 'markdown';
+  id: string;
+  metadata: Record<string, unknown>;
+  source: MultilineString;
+  attachments?: Record<string, MimeBundle>;
+}
+
+/** A raw cell. */
+export interface RawCell {
+  cell_type: 'raw';
+  id: string;
+  metadata: Record<string, unknown>;
+  source: MultilineString;
+  attachments?: Record<string, MimeBundle>;
+}
+
+/** Any notebook cell. */
+export type Cell = CodeCell | MarkdownCell | RawCell;
+
+/**
+ * An nbformat 4 notebook.
+ *
+ * PyTorch: none (`nbformat.NotebookNode`).
+ */
+export interface Notebook {
+  nbformat: 4;
+  nbformat_minor: number;
+  metadata: Record<string, unknown>;
+  cells: Cell[];
+}
+
+/** Join a multiline string into one string. */
+export function joinText(text: MultilineString | undefined): string {
+  if (text === undefined) return '';
+  return Array.isArray(text) ? text.join('') : text;
+}
+
+/** Split text into lines that keep their `\n`, as Jupyter stores it. */
+export function splitLines(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+/** Source of a cell as one string. */
+export function cellSource(cell: Cell): string {
+  return joinText(cell.source);
+}
+
+/** Tags of a cell (`metadata.tags`), `[]` when none. */
+export function cellTags(cell: Cell): string[] {
+  const tags = cell.metadata.tags;
+  return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
+}
+
+/** A random nbformat cell id (8 hex digits like JupyterLab makes). */
+export function newCellId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+const schemaPath = fileURLToPath(new URL('../../src/notebook/schema/nbformat.v4.5.schema.json', import.meta.url));
+let validator: ValidateFunction | undefined;
+
+function validate(): ValidateFunction {
+  if (validator === undefined) {
+    const ajv = new AjvDraft04.default({ allErrors: false, strict: false });
+    validator = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
+  }
+  return validator as ValidateFunction;
+}
+
+/** One readable line for a schema error, naming the cell and output by 1-based number. */
+function describeSchemaError(error: ErrorObject): string {
+  const parts = error.instancePath.split('/').filter((p) => p !== '');
+  const where: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i] === 'cells' && i + 1 < parts.length) where.push(`cell ${Number(parts[++i]) + 1}`);
+    else if (parts[i] === 'outputs' && i + 1 < parts.length) where.push(`output ${Number(parts[++i]) + 1}`);
+    else where.push(parts[i]);
+  }
+  const params = JSON.stringify(error.params);
+  return `${where.length > 0 ? where.join(' ') : 'notebook'}: ${error.message ?? 'invalid'} ${params}`;
+}
+
+/**
+ * Check a notebook against the nbformat v4.5 JSON schema; returns `[]` when valid, else readable error lines.
+ *
+ * PyTorch: none (`nbformat.validate`).
+ */
+export function validateNotebook(notebook: unknown): string[] {
+  const check = validate();
+  if (check(notebook)) return [];
+  // oneOf branches each report their own failure; the deepest location is the one the author can act on.
+  const errors = (check.errors ?? []).filter((e) => e.keyword !== 'oneOf');
+  const depth = (e: ErrorObject): number => e.instancePath.split('/').length;
+  const deepest = Math.max(...errors.map(depth));
+  const lines = errors.filter((e) => depth(e) === deepest).map(describeSchemaError);
+  return lines.length > 0 ? [...new Set(lines)] : (check.errors ?? []).map(describeSchemaError);
+}
+
+/**
+ * Bring an nbformat 4.x notebook to 4.5 in place: cell ids are added where missing (as `nbformat` upgrades do).
+ */
+export function upgradeToV45(notebook: Notebook): Notebook {
+  const seen = new Set<string>();
+  for (const cell of notebook.cells) {
+    if (typeof cell.id !== 'string' || cell.id === '' || seen.has(cell.id)) cell.id = newCellId();
+    seen.add(cell.id);
+  }
+  if (notebook.nbformat_minor < 5) notebook.nbformat_minor = 5;
+  return notebook;
+}
+
+/**
+ * Parse notebook JSON text, upgrade it to 4.5 and validate it; errors name the file and the cell.
+ *
+ * PyTorch: none (`nbformat.reads(text, as_version=4)`).
+ */
+export function parseNotebook(text: string, path = 'notebook'): Notebook {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON (${(error as Error).message}); is it an .ipynb notebook?`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new Error(`${path}: expected a JSON object (an nbformat 4 notebook)`);
+  }
+  const record = data as Record<string, unknown>;
+  if (record.nbformat !== 4) {
+    throw new Error(`${path}: nbformat is ${JSON.stringify(record.nbformat)}, expected 4; convert it with "jupyter nbconvert --to notebook" first`);
+  }
+  if (!Array.isArray(record.cells)) throw new Error(`${path}: "cells" is missing or not an array`);
+  const notebook = upgradeToV45(record as unknown as Notebook);
+  const errors = validateNotebook(notebook);
+  if (errors.length > 0) {
+    throw new Error(`${path}: not a valid nbformat 4.5 notebook: ${errors.slice(0, 5).join('; ')}`);
+  }
+  return notebook;
+}
+
+/**
+ * Read, upgrade and validate a notebook file.
+ *
+ * PyTorch: none (`nbformat.read(path, as_version=4)`).
+ * @example
+ * const nb = await readNotebook('notebooks/iris/01-data.ipynb');
+ */
+export async function readNotebook(path: string): Promise<Notebook> {
+  return parseNotebook(await readFile(path, 'utf8'), path);
+}
+
+/** Recursively copy a JSON value with object keys sorted (how `nbformat.write` orders them). */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+/** Store text fields as line lists, as Jupyter writes them (smaller diffs). */
+function splitForStorage(notebook: Notebook): Notebook {
+  const split = (text: MultilineString): string[] => splitLines(joinText(text));
+  const splitBundle = (bundle: MimeBundle): MimeBundle => {
+    const out: MimeBundle = {};
+    for (const [mime, value] of Object.entries(bundle)) {
+      const isText = mime.startsWith('text/') || mime === 'image/svg+xml';
+      out[mime] = isText && (typeof value === 'string' || Array.isArray(value)) ? split(value as MultilineString) : value;
+    }
+    return out;
+  };
+  return {
+    ...notebook,
+    cells: notebook.cells.map((cell): Cell => {
+      if (cell.cell_type !== 'code') return { ...cell, source: split(cell.source) };
+      return {
+        ...cell,
+        source: split(cell.source),
+        outputs: cell.outputs.map((output): Output => {
+          if (output.output_type === 'stream') return { ...output, text: split(output.text) };
+          if (output.output_type === 'error') return output;
+          return { ...output, data: splitBundle(output.data) };
+        }),
+      };
+    }),
+  };
+}
+
+/**
+ * Serialise a notebook the way `nbformat.write` does: sorted keys, one-space indent, text as line lists, final
+ * newline, non-ASCII kept.
+ *
+ * PyTorch: none (`nbformat.writes`).
+ */
+export function stringifyNotebook(notebook: Notebook): string {
+  return JSON.stringify(sortKeys(splitForStorage(notebook)), null, 1) + '\n';
+}
+
+/**
+ * Validate and write a notebook, creating parent folders.
+ *
+ * PyTorch: none (`nbformat.write`).
+ */
+export async function writeNotebook(path: string, notebook: Notebook): Promise<void> {
+  const errors = validateNotebook(notebook);
+  if (errors.length > 0) {
+    throw new Error(`writeNotebook ${path}: the notebook is not valid nbformat 4.5: ${errors.slice(0, 5).join('; ')}`);
+  }
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, stringifyNotebook(notebook));
+}

@@ -1,0 +1,378 @@
+/**
+ * Execute a notebook top to bottom on a Jupyter kernel, like nbclient/papermill but in Node with no Jupyter server.
+ */
+import { basename, dirname, resolve } from 'node:path';
+import { KernelClient, type ExecuteResult } from '../jupyter/kernel-client.js';
+import { getKernelSpec, type KernelSpec } from '../jupyter/kernelspec.js';
+import {
+  cellSource,
+  cellTags,
+  newCellId,
+  readNotebook,
+  writeNotebook,
+  type CodeCell,
+  type ErrorOutput,
+  type Notebook,
+  type Output,
+} from './nbformat.js';
+
+/** Tag of the cell that declares a notebook's parameters (papermill's convention). */
+export const PARAMETERS_TAG = 'parameters';
+/** Tag of the cell the runner inserts with `--param` values. */
+export const INJECTED_TAG = 'injected-parameters';
+
+/** What happened to one code cell. `not-run`: an earlier cell failed and the run stopped. */
+export type CellStatus = 'ok' | 'error' | 'timeout' | 'dead' | 'not-run';
+
+/**
+ * Result of one code cell.
+ *
+ * PyTorch: none.
+ */
+export interface CellResult {
+  /** 0-based index over all cells (markdown included) of the executed notebook. */
+  index: number;
+  /** nbformat cell id. */
+  id: string;
+  status: CellStatus;
+  /** Execution count the runner gave the cell (1, 2, ...), `null` when not run. */
+  executionCount: number | null;
+  durationMs: number;
+  outputs: Output[];
+  /** The cell's error (as stored in the notebook) when it failed. */
+  error?: ErrorOutput;
+}
+
+/**
+ * Where and why a notebook failed.
+ *
+ * PyTorch: none.
+ */
+export interface RunFailure {
+  /** 1-based cell number over all cells (markdown included), as Jupyter shows "cell N". */
+  cellNumber: number;
+  cellId: string;
+  /** 1-based line in the cell's source, when the error says (TypeScript diagnostics, Python tracebacks). */
+  line?: number;
+  /** The source line at fault (the transpiled line for tslab runtime errors), when known. */
+  sourceLine?: string;
+  /** `ename: evalue`. */
+  message: string;
+  error: ErrorOutput;
+}
+
+/**
+ * Result of {@link runNotebook}.
+ *
+ * PyTorch: none.
+ */
+export interface RunResult {
+  /** Input notebook path. */
+  path: string;
+  /** Where the executed notebook was written, when it was. */
+  outPath?: string;
+  /** `ok` when every code cell ran without error; `failed` otherwise (also with `allowErrors` when a cell failed). */
+  status: 'ok' | 'failed';
+  /** Code cells in order. */
+  cells: CellResult[];
+  /** The executed notebook (outputs, execution counts, `metadata.trainbook`). */
+  notebook: Notebook;
+  /** Name of the kernelspec used. */
+  kernelName: string;
+  kernelStartMs: number;
+  /** Wall-clock milliseconds from kernel start to the end of the last cell. */
+  durationMs: number;
+  /** The first failing cell. */
+  failure?: RunFailure;
+  /** Problems that did not stop the run (e.g. parameters injected at the top because no cell is tagged). */
+  warnings: string[];
+}
+
+/** Progress of a run, for display. */
+export type RunProgress =
+  | { type: 'kernel-starting'; path: string; totalCells: number }
+  | { type: 'cell-start'; path: string; cell: number; totalCells: number; elapsedMs: number }
+  | { type: 'cell-end'; path: string; cell: number; totalCells: number; elapsedMs: number; status: CellStatus };
+
+/** Options for {@link runNotebook}. */
+export interface RunOptions {
+  /** Write the executed notebook here (also when it failed). @default not written */
+  outPath?: string;
+  /**
+   * Parameters: name → TypeScript expression written verbatim (`{ epochs: '3' }` → `const epochs = 3;`), injected as a
+   * cell tagged `injected-parameters` right after the cell tagged `parameters`. @default {}
+   */
+  params?: Record<string, string>;
+  /** Shorthand for `params.quick = 'true'`. @default false */
+  quick?: boolean;
+  /** Kernelspec name. @default the notebook's `metadata.kernelspec.name`, else `"tslab"` */
+  kernelName?: string;
+  /** A kernelspec to use instead of looking one up by name. */
+  kernelSpec?: KernelSpec;
+  /** Per-cell time limit in milliseconds (interrupt, then fail); `0` = none. @default 0 */
+  cellTimeoutMs?: number;
+  /** Keep executing after a failing cell (the result is still `failed`). @default false */
+  allowErrors?: boolean;
+  /** @default 60000 */
+  startupTimeoutMs?: number;
+  /** Extra environment variables for the kernel. @default {} */
+  env?: Record<string, string>;
+  /** Called on kernel start and on each cell's start and end. */
+  onProgress?: (event: RunProgress) => void;
+}
+
+/** Check that a parameter name is a JavaScript identifier. */
+function checkParamName(name: string): void {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) {
+    throw new Error(`parameter name "${name}" is not a valid TypeScript identifier (expected e.g. epochs or learningRate)`);
+  }
+}
+
+/**
+ * Insert (or replace) the `injected-parameters` cell: after the cell tagged `parameters`, or at the top when there is
+ * none (papermill's rule). Returns a warning when no cell is tagged `parameters`.
+ *
+ * PyTorch: none (papermill's parameter injection, with TypeScript `const` declarations).
+ */
+export function injectParameters(notebook: Notebook, params: Record<string, string>): string | undefined {
+  const names = Object.keys(params);
+  if (names.length === 0) return undefined;
+  for (const name of names) checkParamName(name);
+  const source = ['// Parameters injected by trainbook run', ...names.map((n) => `const ${n} = ${params[n]};`)].join('\n');
+  const cell: CodeCell = {
+    cell_type: 'code',
+    id: newCellId(),
+    metadata: { tags: [INJECTED_TAG] },
+    source,
+    outputs: [],
+    execution_count: null,
+  };
+  const existing = notebook.cells.findIndex((c) => cellTags(c).includes(INJECTED_TAG));
+  if (existing >= 0) {
+    cell.id = notebook.cells[existing].id;
+    notebook.cells[existing] = cell;
+    return undefined;
+  }
+  const parametersIndex = notebook.cells.findIndex((c) => cellTags(c).includes(PARAMETERS_TAG));
+  if (parametersIndex >= 0) {
+    notebook.cells.splice(parametersIndex + 1, 0, cell);
+    return undefined;
+  }
+  notebook.cells.unshift(cell);
+  return `no cell is tagged "${PARAMETERS_TAG}", so the parameters were injected at the top and a later declaration may override them`;
+}
+
+/** Remove internal frames (Node's vm, tslab's own files) from a stack trace. */
+function trimTraceback(lines: string[]): string[] {
+  return lines.filter((l) => !/\(node:|at node:|\/tslab\/dist\/|sigintHandlersWrap/.test(l));
+}
+
+/** Strip ANSI escape sequences. */
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+}
+
+/**
+ * Find where in the cell the error happened: a TypeScript diagnostic `line:col - message`, an IPython
+ * `Cell In[n], line L`, or tslab's runtime report (`evalmachine.<anonymous>:N` then the transpiled line).
+ */
+export function locateError(error: ErrorOutput, source: string): { line?: number; sourceLine?: string } {
+  const sourceLines = source.split('\n');
+  const text = stripAnsi([error.evalue, ...error.traceback].join('\n'));
+  const fromLine = (line: number): { line?: number; sourceLine?: string } =>
+    line >= 1 && line <= sourceLines.length ? { line, sourceLine: sourceLines[line - 1] } : {};
+  if (error.ename === 'TypeScriptError') {
+    const match = /^(\d+):\d+ - /m.exec(text);
+    if (match) return fromLine(Number(match[1]));
+  }
+  const ipython = /Cell In\[\d+\], line (\d+)/.exec(text) ?? /^-+> ?(\d+)/m.exec(text);
+  if (ipython) return fromLine(Number(ipython[1]));
+  const tslab = /evalmachine\.<anonymous>:\d+\n(.*)\n/.exec(text);
+  if (tslab) {
+    const transpiled = tslab[1].trim();
+    // The transpiled line often equals a source line up to type annotations and whitespace.
+    const squash = (s: string): string => s.replace(/\s+/g, '').replace(/;$/, '');
+    const index = sourceLines.findIndex((l) => squash(l) === squash(transpiled));
+    if (index >= 0) return fromLine(index + 1);
+    return { sourceLine: transpiled };
+  }
+  return {};
+}
+
+/** The kernel name a notebook asks for in `metadata.kernelspec.name`. */
+function notebookKernelName(notebook: Notebook): string | undefined {
+  const spec = notebook.metadata.kernelspec;
+  if (typeof spec === 'object' && spec !== null && typeof (spec as { name?: unknown }).name === 'string') {
+    return (spec as { name: string }).name;
+  }
+  return undefined;
+}
+
+const ABORT_RETRY_DELAY_MS = 250;
+const ABORT_RETRIES = 8;
+
+/**
+ * Execute every code cell of a notebook in order on a fresh kernel whose working directory is the notebook's folder;
+ * stop at the first failing cell unless `allowErrors`; write the executed notebook (also on failure).
+ *
+ * Never throws for a failing cell (see `status` and `failure`); throws when the notebook cannot be read or the kernel
+ * cannot start.
+ * PyTorch: none (papermill / `jupyter nbconvert --execute`).
+ * @example
+ * const result = await runNotebook('notebooks/iris/01-data.ipynb', { quick: true, outPath: 'build/executed/01.ipynb' });
+ * if (result.status === 'failed') console.error(result.failure?.message);
+ */
+export async function runNotebook(path: string, options: RunOptions = {}): Promise<RunResult> {
+  const notebook = await readNotebook(path);
+  const warnings: string[] = [];
+  const params = { ...(options.params ?? {}) };
+  if (options.quick) params.quick = 'true';
+  const warning = injectParameters(notebook, params);
+  if (warning) warnings.push(warning);
+
+  const codeCells = notebook.cells
+    .map((cell, index) => ({ cell, index }))
+    .filter((c): c is { cell: CodeCell; index: number } => c.cell.cell_type === 'code');
+  for (const { cell } of codeCells) {
+    cell.outputs = [];
+    cell.execution_count = null;
+  }
+  const kernelName = options.kernelSpec?.name ?? options.kernelName ?? notebookKernelName(notebook) ?? 'tslab';
+  const spec = options.kernelSpec ?? getKernelSpec(kernelName);
+  const totalCells = codeCells.length;
+  options.onProgress?.({ type: 'kernel-starting', path, totalCells });
+
+  const started = performance.now();
+  const kernel = await KernelClient.start(spec, {
+    cwd: dirname(resolve(path)),
+    env: options.env,
+    startupTimeoutMs: options.startupTimeoutMs,
+  });
+  const kernelStartMs = performance.now() - started;
+  const cells: CellResult[] = [];
+  let failure: RunFailure | undefined;
+  let count = 0;
+  let stopped = false;
+  try {
+    for (const [position, { cell, index }] of codeCells.entries()) {
+      if (stopped || !kernel.alive) {
+        cells.push({ index, id: cell.id, status: 'not-run', executionCount: null, durationMs: 0, outputs: [] });
+        continue;
+      }
+      const source = cellSource(cell);
+      options.onProgress?.({ type: 'cell-start', path, cell: position + 1, totalCells, elapsedMs: performance.now() - started });
+      const startedAt = new Date().toISOString();
+      let result: ExecuteResult;
+      let attempts = 0;
+      for (;;) {
+        result = await kernel.execute(source, { timeoutMs: options.cellTimeoutMs ?? 0 });
+        // tslab aborts every request arriving within 200 ms of a failure; wait the window out and resend.
+        if (result.status !== 'aborted' || attempts++ >= ABORT_RETRIES) break;
+        await new Promise((r) => setTimeout(r, ABORT_RETRY_DELAY_MS));
+      }
+      count += 1;
+      cell.execution_count = count;
+      for (const output of result.outputs) if (output.output_type === 'execute_result') output.execution_count = count;
+      let status: CellStatus;
+      if (result.status === 'ok') status = 'ok';
+      else if (result.status === 'timeout' || result.status === 'dead') status = result.status;
+      else status = 'error';
+      let error: ErrorOutput | undefined;
+      if (status !== 'ok') {
+        if (result.status === 'aborted') {
+          error = {
+            output_type: 'error',
+            ename: 'Aborted',
+            evalue: `the kernel aborted this cell ${ABORT_RETRIES + 1} times in a row`,
+            traceback: [`Aborted: the kernel aborted this cell ${ABORT_RETRIES + 1} times in a row`],
+          };
+          result.outputs.push(error);
+        } else if (result.error) {
+          error = result.errorSynthesized || status !== 'error' ? { ...result.error, traceback: trimTraceback(result.error.traceback) } : result.error;
+          if (result.errorSynthesized || status !== 'error') result.outputs.push(error);
+        }
+      }
+      cell.outputs = result.outputs;
+      cell.metadata.execution = {
+        'shell.execute_reply.started': startedAt,
+        'shell.execute_reply': new Date().toISOString(),
+      };
+      cells.push({ index, id: cell.id, status, executionCount: count, durationMs: result.durationMs, outputs: result.outputs, error });
+      options.onProgress?.({
+        type: 'cell-end',
+        path,
+        cell: position + 1,
+        totalCells,
+        elapsedMs: performance.now() - started,
+        status,
+      });
+      if (status !== 'ok' && error) {
+        if (!failure) {
+          failure = {
+            cellNumber: index + 1,
+            cellId: cell.id,
+            ...locateError(error, source),
+            message: `${error.ename}: ${error.evalue}`,
+            error,
+          };
+        }
+        if (!options.allowErrors || status === 'dead') stopped = true;
+      }
+    }
+  } finally {
+    await kernel.shutdown();
+  }
+  const durationMs = performance.now() - started;
+  const status: 'ok' | 'failed' = failure ? 'failed' : 'ok';
+  const runInfo: Record<string, string | number | boolean | Record<string, string>> = {
+    status,
+    duration: Math.round(durationMs) / 1000,
+    quick: options.quick === true || params.quick === 'true',
+    executedAt: new Date().toISOString(),
+    kernel: kernelName,
+  };
+  if (Object.keys(params).length > 0) runInfo.parameters = params;
+  if (failure) {
+    runInfo.failedCell = failure.cellNumber;
+    runInfo.failedCellId = failure.cellId;
+    runInfo.error = failure.message.split('\n')[0];
+  }
+  notebook.metadata.trainbook = runInfo;
+  const result: RunResult = {
+    path,
+    status,
+    cells,
+    notebook,
+    kernelName,
+    kernelStartMs,
+    durationMs,
+    failure,
+    warnings,
+  };
+  if (options.outPath !== undefined) {
+    await writeNotebook(options.outPath, notebook);
+    result.outPath = options.outPath;
+  }
+  return result;
+}
+
+/** One-paragraph description of a failure for the terminal: notebook, cell, line, source line and error. */
+export function describeFailure(result: RunResult): string {
+  const failure = result.failure;
+  if (!failure) return `${result.path}: ok`;
+  const where = `${result.path}: cell ${failure.cellNumber}` + (failure.line !== undefined ? `, line ${failure.line}` : '');
+  const lines = [`${where}: ${failure.message.split('\n')[0]}`];
+  if (failure.sourceLine !== undefined) lines.push(`  > ${failure.sourceLine.trim()}`);
+  const trace = failure.error.traceback.map(stripAnsi).filter((l) => l.trim() !== '');
+  if (trace.length > 1) lines.push(...trace.slice(0, 12).map((l) => `  ${l}`));
+  if (result.outPath) lines.push(`  executed notebook (with the error): ${result.outPath}`);
+  const notRun = result.cells.filter((c) => c.status === 'not-run').length;
+  if (notRun > 0) lines.push(`  ${notRun} later code cell${notRun === 1 ? ' was' : 's were'} not run`);
+  return lines.join('\n');
+}
+
+/** Short display name of a notebook path. */
+export function notebookLabel(path: string): string {
+  return `${basename(dirname(path))}/${basename(path)}`;
+}
