@@ -1,0 +1,98 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { crossEntropyLoss } from '../../src/train/losses.js';
+import { readFashionMNIST } from '../../src/vision/fashion-mnist.js';
+import { lcgUniform, torchLinearInit } from '../../src/vision/linear-init.js';
+import { useFastWasmMatMul } from '../../src/vision/wasm-matmul.js';
+
+// Golden numbers from PyTorch 2.13: test/golden/fashion-mnist/step_losses.py (same init, same data).
+const golden = JSON.parse(
+  readFileSync(new URL('../golden/fashion-mnist/step-losses.json', import.meta.url), 'utf8'),
+) as { 'sgd_lr_1e-3': number[]; 'sgd_lr_1e-3_momentum_0.9': number[]; initial_weights_check: Record<string, number> };
+const dataDir = new URL('../../data/fashion-mnist', import.meta.url).pathname;
+const steps = 50;
+const batchSize = 64;
+
+/** The tutorial's model, written as the notebook writes it. */
+function buildModel(): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      tf.layers.flatten({ inputShape: [28, 28] }),
+      tf.layers.dense({ units: 512, activation: 'relu' }),
+      tf.layers.dense({ units: 512, activation: 'relu' }),
+      tf.layers.dense({ units: 10 }),
+    ],
+  });
+}
+
+function trainLosses(optimizer: tf.Optimizer, images: Float32Array, labels: Int32Array): number[] {
+  const model = buildModel();
+  torchLinearInit(model, { seed: 0 });
+  const losses: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    const start = step * batchSize;
+    const x = tf.tensor3d(images.subarray(start * 784, (start + batchSize) * 784), [batchSize, 28, 28]);
+    const y = tf.tensor1d(labels.subarray(start, start + batchSize), 'int32');
+    const loss = optimizer.minimize(() => crossEntropyLoss(model.apply(x) as tf.Tensor2D, y), true);
+    losses.push(loss?.dataSync()[0] as number);
+    tf.dispose([loss as tf.Scalar, x, y]);
+  }
+  model.dispose();
+  return losses;
+}
+
+function maxAbsDiff(a: number[], b: number[]): { diff: number; at: number } {
+  let diff = 0;
+  let at = -1;
+  a.forEach((v, i) => {
+    const d = Math.abs(v - (b[i] as number));
+    if (d > diff) [diff, at] = [d, i];
+  });
+  return { diff, at };
+}
+
+describe('Fashion-MNIST MLP step parity with PyTorch (wasm backend)', () => {
+  let data: ReturnType<typeof readFashionMNIST>;
+  before(async () => {
+    await tf.setBackend('wasm');
+    useFastWasmMatMul();
+    data = readFashionMNIST(dataDir, { train: true, maxExamples: steps * batchSize });
+  });
+
+  it('lcgUniform gives the numbers lcg.py gives (first values of the init, bit for bit)', () => {
+    const model = buildModel();
+    torchLinearInit(model, { seed: 0 });
+    const [w1, b1, w2, , w3, b3] = model.getWeights().map((t) => t.dataSync());
+    const check = golden.initial_weights_check;
+    assert.equal(w1?.[0], check['w1[0,0]']); // kernel [in, out]: PyTorch's w1[o, i] is at i * 512 + o
+    assert.equal(w1?.[512], check['w1[0,1]']);
+    assert.equal(w1?.[1], check['w1[1,0]']);
+    assert.equal(b1?.[511], check['b1[511]']);
+    assert.equal(w3?.[511 * 10 + 9], check['w3[9,511]']);
+    assert.equal(b3?.[9], check['b3[9]']);
+    const sumW2 = (w2 as Float32Array).reduce((s, v) => s + v, 0);
+    assert.ok(Math.abs(sumW2 - (check.sum_w2 as number)) < 1e-6, `sum of w2 is ${sumW2}`);
+    model.dispose();
+    assert.throws(() => lcgUniform(1, -1), /seed is -1/);
+  });
+
+  it('reproduces the first 50 SGD (lr 1e-3) losses within 1e-4', () => {
+    const losses = trainLosses(tf.train.sgd(1e-3), data.images, data.labels);
+    const { diff, at } = maxAbsDiff(losses, golden['sgd_lr_1e-3']);
+    assert.ok(diff < 1e-4, `largest difference ${diff} at step ${at}: ${losses[at]} vs PyTorch ${golden['sgd_lr_1e-3'][at]}`);
+  });
+
+  it('reproduces the first 50 SGD momentum 0.9 losses within 1e-4 and leaks no tensors', () => {
+    const optimizer = tf.train.momentum(1e-3, 0.9);
+    const before = tf.memory().numTensors;
+    const losses = trainLosses(optimizer, data.images, data.labels);
+    const { diff, at } = maxAbsDiff(losses, golden['sgd_lr_1e-3_momentum_0.9']);
+    assert.ok(diff < 1e-4, `largest difference ${diff} at step ${at}: ${losses[at]} vs PyTorch ${golden['sgd_lr_1e-3_momentum_0.9'][at]}`);
+    optimizer.dispose();
+    // the momentum accumulators (one per weight, 6) are the optimizer's; dispose() frees all but one scalar (tfjs bug)
+    assert.ok(tf.memory().numTensors - before <= 1, `${tf.memory().numTensors - before} tensors left`);
+  });
+});
