@@ -1,0 +1,174 @@
+/**
+ * Cell outputs to HTML: streams, errors and rich display data, picking per output the richest
+ * MIME type a static page can show.
+ */
+import { ansiToHtml, applyCarriageReturns, escapeHtml } from './html-ansi.js';
+import { highlightCode, type MarkdownRenderer } from './html-markdown.js';
+import { readPlotlyBundle, stripPlotlyBundles } from './html-plotly.js';
+import { joinText, type DisplayDataOutput, type ErrorOutput, type ExecuteResultOutput, type MimeBundle, type Output, type StreamOutput } from './nbformat.js';
+
+/** The plotly figure MIME type (`{data, layout, config, frames}`). */
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+
+/**
+ * MIME types the page shows, richest first; an output is shown in the first one it carries.
+ * plotly json > html > svg > png > jpeg > gif > markdown > json > plain.
+ */
+export const MIME_ORDER: readonly string[] = [
+  PLOTLY_MIME,
+  'text/html',
+  'image/svg+xml',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'text/markdown',
+  'application/json',
+  'text/plain',
+];
+
+/** The MIME type of `data` that the page shows, or undefined when none is showable. */
+export function pickMime(data: MimeBundle): string | undefined {
+  return MIME_ORDER.find((mime) => data[mime] !== undefined && data[mime] !== null);
+}
+
+/** Per-page state shared by all outputs of a page. */
+export interface OutputContext {
+  /** The page's markdown renderer (also the owner of unique element ids). */
+  markdown: MarkdownRenderer;
+  /** Set to true once any output needs plotly.js. */
+  needsPlotly: boolean;
+  /** Number of plotly.js bundles cut out of HTML outputs. */
+  removedPlotlyBundles: number;
+  /** The plotly.js bundle text that HTML outputs are searched for. */
+  plotlyBundle: string;
+}
+
+/** A fresh {@link OutputContext} for one page. */
+export function newOutputContext(markdown: MarkdownRenderer, plotlyBundle: string = readPlotlyBundle()): OutputContext {
+  return { markdown, needsPlotly: false, removedPlotlyBundles: 0, plotlyBundle };
+}
+
+function mimeText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((line) => typeof line === 'string')) return value.join('');
+  return JSON.stringify(value, null, 2);
+}
+
+/** JSON for a `<script>`: `<` escaped so no `</script>` or `<!--` can end or confuse the script. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function dimension(metadata: Record<string, unknown> | undefined, mime: string, key: 'width' | 'height'): string {
+  const entry = metadata?.[mime];
+  const value = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'number' && value > 0 ? ` ${key}="${Math.round(value)}"` : '';
+}
+
+function renderPlotly(value: unknown, context: OutputContext): string {
+  const figure = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  if (typeof figure !== 'object' || figure === null || !Array.isArray((figure as Record<string, unknown>).data)) {
+    throw new Error(`${PLOTLY_MIME} output has no "data" array of traces (got ${JSON.stringify(figure).slice(0, 80)})`);
+  }
+  const { data, layout, config, frames } = figure as Record<string, unknown>;
+  context.needsPlotly = true;
+  const id = context.markdown.uniqueId('plot');
+  const spec = scriptJson({ data, layout: layout ?? {}, config: { responsive: true, displaylogo: false, ...(config as object | undefined) }, frames });
+  return (
+    `<div class="output-plotly"><div id="${id}" class="plotly-figure"></div>` +
+    `<script>(function () { var f = ${spec}; Plotly.newPlot(${JSON.stringify(id)}, { data: f.data, layout: f.layout, config: f.config, frames: f.frames }); })();</script></div>`
+  );
+}
+
+/** Renders `data[mime]` as HTML. */
+export function renderMime(mime: string, value: unknown, metadata: Record<string, unknown> | undefined, context: OutputContext): string {
+  switch (mime) {
+    case PLOTLY_MIME:
+      return renderPlotly(value, context);
+    case 'text/html': {
+      const scan = stripPlotlyBundles(mimeText(value), context.plotlyBundle);
+      if (scan.usesPlotly) context.needsPlotly = true;
+      context.removedPlotlyBundles += scan.removedBundles;
+      return `<div class="output-html">${scan.html}</div>`;
+    }
+    case 'image/svg+xml':
+      return `<div class="output-image"><img alt="SVG output" src="data:image/svg+xml;charset=utf-8,${encodeURIComponent(mimeText(value))}"${dimension(metadata, mime, 'width')}${dimension(metadata, mime, 'height')}></div>`;
+    case 'image/png':
+    case 'image/jpeg':
+    case 'image/gif':
+      return `<div class="output-image"><img alt="${mime} output" src="data:${mime};base64,${mimeText(value).replace(/\s/g, '')}"${dimension(metadata, mime, 'width')}${dimension(metadata, mime, 'height')}></div>`;
+    case 'text/markdown':
+      return `<div class="output-markdown">${context.markdown.render(mimeText(value))}</div>`;
+    case 'application/json': {
+      const json = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+      return `<pre class="output-json"><code class="hljs language-json">${highlightCode(json, 'json')}</code></pre>`;
+    }
+    case 'text/plain':
+      return `<pre class="output-text">${ansiToHtml(mimeText(value))}</pre>`;
+    default:
+      throw new Error(`renderMime: ${mime} is not one of ${MIME_ORDER.join(', ')}`);
+  }
+}
+
+function renderData(output: DisplayDataOutput | ExecuteResultOutput, context: OutputContext): string {
+  const data = output.data ?? {};
+  const mime = pickMime(data);
+  if (mime === undefined) {
+    const kinds = Object.keys(data).join(', ') || 'no data';
+    return `<div class="output-missing">Output of type ${escapeHtml(kinds)} is not shown in this export.</div>`;
+  }
+  return renderMime(mime, data[mime], output.metadata, context);
+}
+
+function renderStream(name: string, text: string): string {
+  const kind = name === 'stderr' ? 'stderr' : 'stdout';
+  return `<pre class="output-stream output-${kind}">${ansiToHtml(applyCarriageReturns(text))}</pre>`;
+}
+
+function renderError(output: ErrorOutput): string {
+  const traceback = Array.isArray(output.traceback) ? output.traceback.join('\n') : '';
+  const text = traceback.trim() === '' ? `${output.ename}: ${output.evalue}` : traceback;
+  return `<pre class="output-error" data-ename="${escapeHtml(output.ename ?? '')}">${ansiToHtml(text)}</pre>`;
+}
+
+/**
+ * Renders the outputs of one code cell. Consecutive stream outputs of the same stream are merged
+ * first (as Jupyter does), so `\r` progress lines overwrite across output messages too.
+ * `execute_result` outputs get an `[n]` prompt.
+ *
+ * @example
+ * renderOutputs(cell.outputs ?? [], newOutputContext(new MarkdownRenderer()))
+ */
+export function renderOutputs(outputs: readonly Output[], context: OutputContext): string {
+  const parts: string[] = [];
+  let pending: { name: string; text: string } | undefined;
+  const flush = (): void => {
+    if (pending !== undefined) parts.push(wrap(renderStream(pending.name, pending.text), undefined));
+    pending = undefined;
+  };
+  for (const output of outputs) {
+    if (output.output_type === 'stream') {
+      const stream = output as StreamOutput;
+      const text = joinText(stream.text);
+      if (pending !== undefined && pending.name === stream.name) pending.text += text;
+      else {
+        flush();
+        pending = { name: stream.name, text };
+      }
+      continue;
+    }
+    flush();
+    if (output.output_type === 'error') parts.push(wrap(renderError(output), undefined));
+    else if (output.output_type === 'display_data' || output.output_type === 'execute_result') {
+      const count = output.output_type === 'execute_result' ? output.execution_count : undefined;
+      parts.push(wrap(renderData(output, context), count ?? undefined));
+    }
+  }
+  flush();
+  return parts.join('\n');
+}
+
+function wrap(html: string, executionCount: number | undefined): string {
+  const prompt = executionCount === undefined ? '' : `[${executionCount}]`;
+  return `<div class="output"><div class="prompt output-prompt">${prompt}</div><div class="output-body">${html}</div></div>`;
+}
