@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Dataset } from '../data/dataset.js';
 
 /** The four AG News classes, in label order (label 1 is `World`). */
 export const AG_NEWS_CLASSES = ['World', 'Sports', 'Business', 'Sci/Tech'] as const;
@@ -200,4 +201,36 @@ export function loadAgNews(dir: string): AgNewsSplits {
   const test = readAgNewsCsv(join(dir, 'test.csv'));
   const train = existsSync(trainPath) ? readAgNewsCsv(trainPath) : null;
   return { train, test };
+}
+
+/**
+ * The rows as a dataset of `[label, text]` examples (label 1-4, text = title + " " + description),
+ * exactly what torchtext's `AG_NEWS` yields.
+ *
+ * PyTorch: `to_map_style_dataset(AG_NEWS(split=...))`.
+ *
+ * @example
+ * const testData = new AgNewsDataset(loadAgNews('../../data/ag_news').test);
+ * testData.get(0); // [3, "Fears for T N pension after talks Unions representing workers at ..."]
+ */
+export class AgNewsDataset implements Dataset<[number, string]> {
+  readonly rows: readonly AgNewsRow[];
+
+  constructor(rows: readonly AgNewsRow[]) {
+    this.rows = rows;
+  }
+
+  /** Number of examples. */
+  get length(): number {
+    return this.rows.length;
+  }
+
+  /** The example at `index`: `[label 1-4, text]`. */
+  get(index: number): [number, string] {
+    const row = this.rows[index];
+    if (row === undefined || !Number.isInteger(index)) {
+      throw new RangeError(`AgNewsDataset: index ${index} is out of range 0 to ${this.rows.length - 1}`);
+    }
+    return [row.label, agNewsText(row)];
+  }
 }

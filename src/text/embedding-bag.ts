@@ -1,0 +1,131 @@
+/**
+ * `EmbeddingBag` in mean mode: the average of the embeddings of each text's tokens, trainable on the
+ * wasm and cpu backends.
+ *
+ * tf.js's own route (`tf.gather` then a segment mean, or `tf.layers.embedding`) needs the
+ * `UnsortedSegmentSum` kernel for its gradient, which wasm lacks and which is very slow on cpu.
+ * Here the forward pass is `tf.sparse.sparseSegmentMean` and the gradient is written by hand with
+ * `tf.customGrad`: row `ids[j]` of the table receives `dy[bag(j)] / count[bag(j)]`, summed over the
+ * positions `j` (a `tf.scatterND`, which adds duplicate rows).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Bag id of every position and the number of tokens in every bag, from the offsets of the bags. */
+export function bagSegments(numIds: number, offsets: ArrayLike<number>): { segmentIds: Int32Array; counts: Float32Array } {
+  const numBags = offsets.length;
+  const segmentIds = new Int32Array(numIds);
+  const counts = new Float32Array(numBags);
+  for (let b = 0; b < numBags; b++) {
+    const start = offsets[b] as number;
+    const end = b + 1 < numBags ? (offsets[b + 1] as number) : numIds;
+    if (!(Number.isInteger(start) && start >= 0 && start <= end && end <= numIds)) {
+      throw new Error(
+        `embeddingBagMean: offsets must start at 0, never decrease and stay within the ${numIds} ids; ` +
+          `bag ${b} spans ${start} to ${end}`,
+      );
+    }
+    if (b === 0 && start !== 0) throw new Error(`embeddingBagMean: offsets[0] is ${start}, expected 0`);
+    segmentIds.fill(b, start, end);
+    counts[b] = end - start;
+  }
+  return { segmentIds, counts };
+}
+
+/**
+ * The mean of the embedding rows of each bag of ids. Empty bags give zeros.
+ *
+ * Shapes: `weight` [numEmbeddings, dim], `input` [numIds] int32 (all bags' ids concatenated),
+ * `offsets` [numBags] int32 (where each bag starts in `input`; the first is 0) → [numBags, dim].
+ * Differentiable with respect to `weight` on every backend. Caller disposes the result.
+ *
+ * PyTorch: `torch.nn.functional.embedding_bag(input, weight, offsets, mode="mean")`.
+ *
+ * @example
+ * const bags = embeddingBagMean(table, tf.tensor1d([1, 2, 4, 5, 4, 3, 2, 9], 'int32'), tf.tensor1d([0, 4], 'int32')); // [2, dim]
+ */
+export function embeddingBagMean(weight: tf.Tensor2D, input: tf.Tensor1D, offsets: tf.Tensor1D | ArrayLike<number>): tf.Tensor2D {
+  if (input.rank !== 1) throw new Error(`embeddingBagMean: input has shape [${input.shape}], expected [numIds] (all bags concatenated)`);
+  const offsetValues = offsets instanceof tf.Tensor ? offsets.dataSync() : offsets;
+  const numBags = offsetValues.length;
+  const numIds = input.shape[0];
+  const { segmentIds, counts } = bagSegments(numIds, offsetValues);
+  // Bags at the end that are empty get no output row from sparseSegmentMean.
+  const filledBags = numIds === 0 ? 0 : (segmentIds[numIds - 1] as number) + 1;
+  const [vocabSize, dim] = weight.shape;
+  const bagMean = tf.customGrad<tf.Tensor2D>((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const table = inputs[0] as tf.Tensor2D;
+    const ids = tf.cast(input, 'int32');
+    const seg = tf.tensor1d(segmentIds, 'int32');
+    let value: tf.Tensor2D =
+      filledBags === 0 ? tf.zeros([0, dim]) : tf.sparse.sparseSegmentMean(table, ids, seg) as tf.Tensor2D; // [filledBags, dim]
+    if (filledBags < numBags) value = tf.concat([value, tf.zeros([numBags - filledBags, dim])]) as tf.Tensor2D; // [numBags, dim]
+    // The forward pass's intermediates are disposed before the backward pass runs, so the gradient
+    // rebuilds what it needs from `input` (owned by the caller) and the plain arrays.
+    const gradFunc = (dy: tf.Tensor2D): tf.Tensor => {
+      if (numIds === 0) return tf.zeros([vocabSize, dim]);
+      const perBag = tf.div(dy, tf.tensor2d(counts, [numBags, 1]).maximum(1)); // [numBags, dim]
+      const perId = tf.gather(perBag, tf.tensor1d(segmentIds, 'int32')); // [numIds, dim]
+      return tf.scatterND(tf.reshape(tf.cast(input, 'int32'), [numIds, 1]), perId, [vocabSize, dim]); // [vocabSize, dim]
+    };
+    return { value, gradFunc };
+  });
+  return bagMean(weight);
+}
+
+/** Options of {@link EmbeddingBag}. */
+export interface EmbeddingBagOptions {
+  /** How a bag's rows are combined; only `"mean"` exists here. @default "mean" */
+  mode?: 'mean';
+  /** Seed of the initial weights (standard normal, as PyTorch). @default 0 */
+  seed?: number;
+  /** Name of the weight variable (tf.js variable names must be unique). @default a unique name tf.js picks */
+  name?: string;
+}
+
+/**
+ * A table of `numEmbeddings` vectors of size `embeddingDim`; `apply(input, offsets)` averages the
+ * vectors of each bag of ids.
+ *
+ * `weight` is a `tf.Variable` [numEmbeddings, embeddingDim], initialised from a standard normal with
+ * the given seed (PyTorch's default); models usually re-initialise it (the AG News model uses
+ * uniform(-0.5, 0.5)). Trains on wasm and cpu (see {@link embeddingBagMean}).
+ *
+ * PyTorch: `torch.nn.EmbeddingBag(num_embeddings, embedding_dim, mode="mean")`; `max_norm`,
+ * `per_sample_weights`, `padding_idx`, 2-D inputs and sparse gradients are not supported.
+ *
+ * @example
+ * const embedding = new EmbeddingBag(vocab.length, 64, { seed: 0 });
+ * const bags = embedding.apply(text, offsets); // [batch, 64]
+ */
+export class EmbeddingBag {
+  /** The embedding table [numEmbeddings, embeddingDim]. */
+  readonly weight: tf.Variable<tf.Rank.R2>;
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly mode: 'mean';
+
+  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingBagOptions = {}) {
+    const { mode = 'mean', seed = 0, name } = options;
+    for (const [what, value] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
+      if (!(Number.isInteger(value) && value >= 1)) throw new Error(`EmbeddingBag: ${what} is ${value}, expected a positive integer`);
+    }
+    if (mode !== 'mean') throw new Error(`EmbeddingBag: mode ${JSON.stringify(mode)} is not supported, only "mean"`);
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    this.mode = mode;
+    this.weight = tf.tidy(() => tf.variable(tf.randomNormal([numEmbeddings, embeddingDim], 0, 1, 'float32', seed), true, name));
+  }
+
+  /**
+   * The mean embedding of each bag: `input` [numIds] int32, `offsets` [numBags] int32 → [numBags, embeddingDim].
+   * Caller disposes the result.
+   */
+  apply(input: tf.Tensor1D, offsets: tf.Tensor1D | ArrayLike<number>): tf.Tensor2D {
+    return embeddingBagMean(this.weight, input, offsets);
+  }
+
+  /** Frees the weight variable. */
+  dispose(): void {
+    this.weight.dispose();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The text classification tutorial's model: an `EmbeddingBag` (mean) followed by one linear layer.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { EmbeddingBag } from './embedding-bag.js';
+
+/** Options of {@link TextClassificationModel}. */
+export interface TextClassificationModelOptions {
+  /** Seed of `initWeights`. @default 0 */
+  seed?: number;
+}
+
+/**
+ * `EmbeddingBag(vocabSize, embedDim)` in mean mode, then `Linear(embedDim, numClass)`: the bag of
+ * a text's token ids becomes one vector, and the vector becomes `numClass` scores.
+ *
+ * Parameters use PyTorch's names and layouts: `embedding.weight` [vocabSize, embedDim],
+ * `fc.weight` [numClass, embedDim], `fc.bias` [numClass]. `initWeights` draws both weights from
+ * uniform(-0.5, 0.5) (seeded) and zeroes the bias, as the tutorial's `init_weights`.
+ * The course writes this class out in `notebooks/ag-news/04-model.ipynb`; this is the same code for
+ * the notebooks that follow.
+ *
+ * PyTorch: `TextClassificationModel(vocab_size, embed_dim, num_class)` from the text classification
+ * tutorial.
+ *
+ * @example
+ * const model = new TextClassificationModel(vocab.length, 64, 4, { seed: 0 });
+ * const logits = model.apply(text, offsets); // [batch, 4]
+ */
+export class TextClassificationModel {
+  readonly embedding: EmbeddingBag;
+  /** [numClass, embedDim], PyTorch's layout for `nn.Linear`. */
+  readonly fcWeight: tf.Variable<tf.Rank.R2>;
+  /** [numClass] */
+  readonly fcBias: tf.Variable<tf.Rank.R1>;
+
+  constructor(vocabSize: number, embedDim: number, numClass: number, options: TextClassificationModelOptions = {}) {
+    const { seed = 0 } = options;
+    this.embedding = new EmbeddingBag(vocabSize, embedDim, { seed });
+    this.fcWeight = tf.variable(tf.zeros([numClass, embedDim]) as tf.Tensor2D);
+    this.fcBias = tf.variable(tf.zeros([numClass]) as tf.Tensor1D);
+    this.initWeights(seed);
+  }
+
+  /** Embedding and linear weights from uniform(-0.5, 0.5), bias 0. PyTorch: the tutorial's `init_weights`. */
+  initWeights(seed: number): void {
+    const initRange = 0.5;
+    tf.tidy(() => {
+      this.embedding.weight.assign(tf.randomUniform(this.embedding.weight.shape, -initRange, initRange, 'float32', seed));
+      this.fcWeight.assign(tf.randomUniform(this.fcWeight.shape, -initRange, initRange, 'float32', seed + 1));
+      this.fcBias.assign(tf.zerosLike(this.fcBias));
+    });
+  }
+
+  /** Scores [batch, numClass] for `text` [numIds] int32 and `offsets` [batch] int32. Caller disposes. PyTorch: `forward(text, offsets)`. */
+  apply(text: tf.Tensor1D, offsets: tf.Tensor1D | ArrayLike<number>): tf.Tensor2D {
+    return tf.tidy(() => {
+      const embedded = this.embedding.apply(text, offsets); // [batch, embedDim]
+      return tf.add(tf.matMul(embedded, this.fcWeight, false, true), this.fcBias); // [batch, numClass]
+    });
+  }
+
+  /** The trainable variables by PyTorch name. PyTorch: `model.state_dict()` (the variables themselves, not copies). */
+  namedParameters(): Record<string, tf.Variable> {
+    return { 'embedding.weight': this.embedding.weight, 'fc.weight': this.fcWeight, 'fc.bias': this.fcBias };
+  }
+
+  /** The trainable variables. PyTorch: `model.parameters()`. */
+  parameters(): tf.Variable[] {
+    return Object.values(this.namedParameters());
+  }
+
+  /** Frees the variables. */
+  dispose(): void {
+    tf.dispose(this.parameters());
+  }
+}
