@@ -11,6 +11,46 @@
 // --- io ---
 
 // --- display ---
+export {
+  MIME_PREFERENCE,
+  RecordingSink,
+  bestSingleMime,
+  consoleSink,
+  getDisplaySink,
+  inTslabKernel,
+  newDisplayId,
+  setDisplaySink,
+  tslabSink,
+  type DisplaySink,
+  type JsonValue,
+  type MimeBundle,
+  type RecordedMessage,
+  type TslabDisplay,
+  type TslabModule,
+} from './display/sink.js';
+export { escapeHtml } from './display/html.js';
+export {
+  PLOTLY_MIME,
+  figureBundle,
+  figureHtml,
+  figureJson,
+  figureText,
+  newPlotId,
+  plotlyInjected,
+  plotlyLibraryHtml,
+  plotlyVersion,
+  resetPlotlyInjection,
+  showFigure,
+  takePlotlyLibrary,
+  type FigureOptions,
+  type PlotlyFigure,
+  type PlotlyTrace,
+} from './display/plotly.js';
+export { historyFigure, metricLabel, plotHistory, type HistoryLike, type MetricHistory, type PlotHistoryOptions } from './display/plot.js';
+export { liveChart, type LiveChart, type LiveChartOptions } from './display/live-chart.js';
+export { formatDuration, progress, type Progress, type ProgressInfo, type ProgressOptions } from './display/progress.js';
+export { showTable, tableHtml, tableText, type FrameLike, type TableOptions, type Tabular } from './display/table.js';
+export { tensorToText, type TensorLike, type TensorTextOptions } from './display/tensor-text.js';
 
 // --- text (AG News) ---
 export { AG_NEWS_CLASSES, AgNewsDataset, agNewsText, loadAgNews, parseAgNewsCsv, parseCsvRecords, readAgNewsCsv } from './text/ag-news-csv.js';
