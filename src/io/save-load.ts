@@ -1,0 +1,402 @@
+/**
+ * Saving and loading models and their weights on the local file system, without tfjs-node.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+
+/** Name of the topology-and-manifest file in a saved model directory. */
+export const MODEL_JSON = 'model.json';
+/** Name of the weights file in a saved model directory. */
+export const WEIGHTS_BIN = 'weights.bin';
+
+/** A message tail locating a path for the user. */
+function where(path: string): string {
+  return `(resolved to ${resolve(path)}; working directory ${process.cwd()})`;
+}
+
+/** A copy of the bytes of a Node buffer as a standalone ArrayBuffer. */
+function toArrayBuffer(buffer: Buffer): ArrayBuffer {
+  return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer;
+}
+
+/**
+ * A tf.js `IOHandler` that saves to and loads from a directory on the local file system, in
+ * TensorFlow.js's standard layout: `model.json` (topology and weights manifest) and `weights.bin`
+ * (all weights, concatenated).
+ *
+ * The files are the same as tfjs-node's `file://` handler writes, so tfjs-node, the browser
+ * (served over HTTP) and `tensorflowjs` converters read them too.
+ *
+ * PyTorch: none (the file layer under `torch.save`/`torch.load`); tf.js: `tf.io.fileSystem` in
+ * tfjs-node, which is not available here.
+ *
+ * @param path - a directory (created on save), or the path of a `model.json` to load.
+ * @example
+ * ```ts
+ * await model.save(fileSystem('saved/iris'));
+ * const again = await tf.loadLayersModel(fileSystem('saved/iris'));
+ * ```
+ */
+export function fileSystem(path: string): tf.io.IOHandler {
+  const modelPath = path.endsWith('.json') ? path : join(path, MODEL_JSON);
+  const dir = dirname(modelPath);
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      const modelTopology = artifacts.modelTopology;
+      if (modelTopology === undefined || modelTopology instanceof ArrayBuffer) {
+        throw new Error('saveModel: the model has no JSON topology; only layers models (tf.sequential, tf.model) can be saved');
+      }
+      if (existsSync(dir) && !statSync(dir).isDirectory()) {
+        throw new Error(`saveModel: ${dir} exists and is not a directory ${where(dir)}`);
+      }
+      mkdirSync(dir, { recursive: true });
+      const weightData = tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0));
+      const modelJSON: tf.io.ModelJSON = {
+        modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy,
+      };
+      if (artifacts.trainingConfig !== undefined) modelJSON.trainingConfig = artifacts.trainingConfig;
+      if (artifacts.userDefinedMetadata !== undefined) modelJSON.userDefinedMetadata = artifacts.userDefinedMetadata;
+      writeFileSync(join(dir, WEIGHTS_BIN), Buffer.from(weightData));
+      writeFileSync(modelPath, JSON.stringify(modelJSON));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    },
+
+    async load(): Promise<tf.io.ModelArtifacts> {
+      if (!existsSync(modelPath)) {
+        throw new Error(
+          `loadModel: no ${MODEL_JSON} at ${modelPath} ${where(modelPath)}; ` +
+            'pass the directory that saveModel wrote (or its model.json)',
+        );
+      }
+      let modelJSON: tf.io.ModelJSON;
+      try {
+        modelJSON = JSON.parse(readFileSync(modelPath, 'utf8')) as tf.io.ModelJSON;
+      } catch (error) {
+        throw new Error(`loadModel: ${modelPath} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (modelJSON.modelTopology === undefined) {
+        throw new Error(`loadModel: ${modelPath} has no modelTopology; is it a TensorFlow.js layers model?`);
+      }
+      return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
+        const specs: tf.io.WeightsManifestEntry[] = [];
+        const buffers: ArrayBuffer[] = [];
+        for (const group of manifest) {
+          for (const file of group.paths) {
+            const weightsPath = join(dir, file);
+            if (!existsSync(weightsPath)) {
+              throw new Error(`loadModel: ${modelPath} lists weights file ${file}, which is missing at ${weightsPath}`);
+            }
+            buffers.push(toArrayBuffer(readFileSync(weightsPath)));
+          }
+          specs.push(...group.weights);
+        }
+        return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
+      });
+    },
+  };
+}
+
+/**
+ * Saves a layers model (architecture and weights) to a directory: `model.json` + `weights.bin`,
+ * TensorFlow.js's standard format.
+ *
+ * PyTorch: `torch.save(model, path)` (the whole model). tf.js: `model.save('file://dir')`, which
+ * needs tfjs-node.
+ *
+ * @param model - the model to save.
+ * @param dir - the directory to write (created if missing; the two files are overwritten).
+ * @returns tf.js's save summary (bytes of topology and weights).
+ * @example
+ * ```ts
+ * await saveModel(model, 'iris-model');
+ * const loaded = await loadModel('iris-model');
+ * ```
+ */
+export async function saveModel(model: tf.LayersModel, dir: string): Promise<tf.io.SaveResult> {
+  return model.save(fileSystem(dir));
+}
+
+/**
+ * Loads a layers model saved by {@link saveModel} (or by tfjs-node's `model.save('file://...')`).
+ *
+ * PyTorch: `torch.load(path)` of a whole model. tf.js: `tf.loadLayersModel('file://dir/model.json')`.
+ *
+ * @param path - the directory, or its `model.json`.
+ * @returns the model, with its weights; the caller disposes it (`model.dispose()`).
+ */
+export async function loadModel(path: string): Promise<tf.LayersModel> {
+  return tf.loadLayersModel(fileSystem(path));
+}
+
+/** A model's weights keyed by state-dict name, in model order. */
+function namedWeights(model: tf.LayersModel): Map<string, tf.layers.Layer['weights'][number]> {
+  const named = new Map<string, tf.layers.Layer['weights'][number]>();
+  model.layers.forEach((layer, i) => {
+    const shortNames = layer.weights.map((w) => w.originalName.slice(w.originalName.lastIndexOf('/') + 1));
+    const unique = new Set(shortNames).size === shortNames.length;
+    layer.weights.forEach((weight, j) => {
+      named.set(unique ? `layers.${i}.${shortNames[j]}` : `layers.${i}.${j}.${shortNames[j]}`, weight);
+    });
+  });
+  return named;
+}
+
+/**
+ * The model's weights by name: `layers.<i>.<weight>` with `i` the index in `model.layers` and
+ * `<weight>` tf.js's name without the layer prefix (`kernel`, `bias`, `gamma`, `moving_mean`...).
+ * The names are the same for every instance of one architecture (tf.js's own names such as
+ * `dense_Dense3/kernel` are numbered per process and are not). Trainable and non-trainable
+ * weights are both included, like PyTorch's parameters and buffers.
+ *
+ * Ownership: the values are clones (cheap, they share memory) that keep the values of the moment;
+ * the caller disposes them: `tf.dispose(Object.values(dict))`.
+ *
+ * PyTorch: `model.state_dict()` (`layers.0.weight`, `layers.0.bias`, ...). Deviations: keys say
+ * `kernel` where PyTorch says `weight`, and a Dense kernel is `[in, out]`, the transpose of
+ * PyTorch's `Linear.weight` `[out, in]`; the values are snapshots, not live views.
+ *
+ * @example
+ * ```ts
+ * const dict = stateDict(model); // { 'layers.0.kernel': [4, 16], 'layers.0.bias': [16], ... }
+ * ```
+ */
+export function stateDict(model: tf.LayersModel): Record<string, tf.Tensor> {
+  const dict: Record<string, tf.Tensor> = {};
+  for (const [name, weight] of namedWeights(model)) dict[name] = tf.clone(weight.read());
+  return dict;
+}
+
+/** Options of {@link loadStateDict}. */
+export interface LoadStateDictOptions {
+  /**
+   * Whether every model weight must be in the dictionary and every key must be a model weight.
+   * @default true
+   */
+  strict?: boolean;
+}
+
+/** What {@link loadStateDict} returns: the keys that did not match (empty when strict). */
+export interface LoadStateDictResult {
+  /** Model weights that the dictionary lacks (left unchanged). */
+  missingKeys: string[];
+  /** Dictionary keys that name no model weight (ignored). */
+  unexpectedKeys: string[];
+}
+
+/**
+ * Copies weights into `model` from a dictionary made by {@link stateDict} (of a model of the same
+ * architecture) or read by {@link loadStateDictFile}.
+ *
+ * Everything is checked before any weight changes: with `strict` (the default) missing and
+ * unexpected keys are errors; a shape or dtype mismatch is always an error. The model copies the
+ * values; the caller still owns (disposes) the dictionary.
+ *
+ * PyTorch: `model.load_state_dict(state_dict, strict=True)`.
+ *
+ * @param model - the model to update.
+ * @param dict - tensors by state-dict name.
+ * @param options - `{ strict }`.
+ * @returns the missing and unexpected keys (both empty when `strict`).
+ * @example
+ * ```ts
+ * const newModel = makeModel();
+ * loadStateDict(newModel, loadStateDictFile('model.safetensors'));
+ * ```
+ */
+export function loadStateDict(
+  model: tf.LayersModel,
+  dict: Record<string, tf.Tensor>,
+  options: LoadStateDictOptions = {},
+): LoadStateDictResult {
+  const { strict = true } = options;
+  const named = namedWeights(model);
+  const missingKeys = [...named.keys()].filter((key) => !(key in dict));
+  const unexpectedKeys = Object.keys(dict).filter((key) => !named.has(key));
+  if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
+    const parts = [];
+    if (missingKeys.length > 0) parts.push(`missing keys: ${missingKeys.join(', ')}`);
+    if (unexpectedKeys.length > 0) parts.push(`unexpected keys: ${unexpectedKeys.join(', ')}`);
+    throw new Error(
+      `loadStateDict: the dictionary does not match the model (${parts.join('; ')}). ` +
+        `The model has: ${[...named.keys()].join(', ')}. Pass { strict: false } to load the keys that match.`,
+    );
+  }
+  const updates: [tf.layers.Layer['weights'][number], tf.Tensor][] = [];
+  for (const [name, weight] of named) {
+    const value = dict[name];
+    if (value === undefined) continue;
+    if (value.shape.length !== weight.shape.length || value.shape.some((d, k) => d !== weight.shape[k])) {
+      throw new Error(
+        `loadStateDict: ${name} has shape [${value.shape.join(', ')}] in the dictionary, expected [${weight.shape.join(', ')}] ` +
+          '(a Dense kernel is [in, out], the transpose of PyTorch\'s Linear.weight)',
+      );
+    }
+    if (value.dtype !== weight.dtype) {
+      throw new Error(`loadStateDict: ${name} has dtype ${value.dtype} in the dictionary, expected ${weight.dtype}`);
+    }
+    updates.push([weight, value]);
+  }
+  for (const [weight, value] of updates) weight.write(value);
+  return { missingKeys, unexpectedKeys };
+}
+
+/** safetensors dtype names of the tf.js dtypes a state dict can hold. */
+const SAFETENSORS_DTYPES: Partial<Record<tf.DataType, string>> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
+
+/** Header entry of one tensor in a safetensors file. */
+interface SafetensorsEntry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+/**
+ * Writes a state dictionary to a file in the safetensors format
+ * (https://github.com/huggingface/safetensors): an 8-byte little-endian header length, a JSON
+ * header (name → dtype, shape, byte range), then the raw little-endian bytes. Python reads it with
+ * `safetensors.numpy.load_file(path)` (tf.js layout: Dense kernels `[in, out]`).
+ *
+ * PyTorch: `torch.save(model.state_dict(), path)` (which writes a pickle; safetensors is the
+ * format PyTorch users share weights in).
+ *
+ * @param dict - tensors by name (float32, int32 or bool), e.g. from {@link stateDict}; not disposed.
+ * @param path - the file to write, e.g. `model.safetensors` (its directory must exist).
+ * @example
+ * ```ts
+ * const dict = stateDict(model);
+ * await saveStateDict(dict, 'model.safetensors');
+ * tf.dispose(Object.values(dict));
+ * ```
+ */
+export async function saveStateDict(dict: Record<string, tf.Tensor>, path: string): Promise<void> {
+  const header: Record<string, SafetensorsEntry | Record<string, string>> = {
+    __metadata__: { format: 'trainbook', layout: 'tfjs (Dense kernel [in, out])' },
+  };
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const name of Object.keys(dict).sort()) {
+    const tensor = dict[name] as tf.Tensor;
+    const dtype = SAFETENSORS_DTYPES[tensor.dtype];
+    if (dtype === undefined) {
+      throw new Error(`saveStateDict: ${name} has dtype ${tensor.dtype}; only float32, int32 and bool can be saved`);
+    }
+    const values = await tensor.data();
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
+    header[name] = { dtype, shape: [...tensor.shape], data_offsets: [offset, offset + bytes.byteLength] };
+    chunks.push(bytes);
+    offset += bytes.byteLength;
+  }
+  let headerText = JSON.stringify(header);
+  // Pad with spaces so the data starts 8-byte aligned, as the format recommends.
+  headerText += ' '.repeat((8 - ((8 + Buffer.byteLength(headerText)) % 8)) % 8);
+  const headerBytes = Buffer.from(headerText, 'utf8');
+  const lengthBytes = Buffer.alloc(8);
+  lengthBytes.writeBigUInt64LE(BigInt(headerBytes.byteLength));
+  if (!existsSync(dirname(resolve(path)))) {
+    throw new Error(`saveStateDict: the directory of ${path} does not exist ${where(dirname(resolve(path)))}`);
+  }
+  writeFileSync(path, Buffer.concat([lengthBytes, headerBytes, ...chunks]));
+}
+
+/**
+ * Reads a state dictionary written by {@link saveStateDict} (or any safetensors file with F32, I32
+ * or BOOL tensors).
+ *
+ * Ownership: the caller disposes the returned tensors (`tf.dispose(Object.values(dict))`).
+ *
+ * PyTorch: `torch.load(path)` of a saved `state_dict`.
+ *
+ * @param path - the `.safetensors` file.
+ * @returns tensors by name.
+ */
+export function loadStateDictFile(path: string): Record<string, tf.Tensor> {
+  if (!existsSync(path)) {
+    throw new Error(`loadStateDictFile: file not found: ${path} ${where(path)}`);
+  }
+  const file = readFileSync(path);
+  const bad = (why: string): Error => new Error(`loadStateDictFile: ${path} is not a safetensors file: ${why}`);
+  if (file.byteLength < 8) throw bad(`only ${file.byteLength} bytes`);
+  const headerLength = Number(file.readBigUInt64LE(0));
+  if (8 + headerLength > file.byteLength) throw bad(`header length ${headerLength} exceeds the file size ${file.byteLength}`);
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(file.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw bad(`header is not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const dataStart = 8 + headerLength;
+  const dict: Record<string, tf.Tensor> = {};
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const entry = raw as SafetensorsEntry;
+    const [begin, end] = entry.data_offsets;
+    if (dataStart + end > file.byteLength || begin > end) {
+      tf.dispose(Object.values(dict));
+      throw bad(`tensor ${name} has byte range [${begin}, ${end}) beyond the file`);
+    }
+    const bytes = toArrayBuffer(file.subarray(dataStart + begin, dataStart + end));
+    switch (entry.dtype) {
+      case 'F32':
+        dict[name] = tf.tensor(new Float32Array(bytes), entry.shape, 'float32');
+        break;
+      case 'I32':
+        dict[name] = tf.tensor(new Int32Array(bytes), entry.shape, 'int32');
+        break;
+      case 'BOOL':
+        dict[name] = tf.tensor(new Uint8Array(bytes), entry.shape, 'bool');
+        break;
+      default:
+        tf.dispose(Object.values(dict));
+        throw new Error(`loadStateDictFile: ${path}: tensor ${name} has dtype ${entry.dtype}; trainbook reads F32, I32 and BOOL`);
+    }
+  }
+  return dict;
+}
+
+/** Options of {@link allClose}. */
+export interface AllCloseOptions {
+  /**
+   * Relative tolerance.
+   * @default 1e-5
+   */
+  rtol?: number;
+  /**
+   * Absolute tolerance.
+   * @default 1e-8
+   */
+  atol?: number;
+}
+
+/**
+ * Whether two tensors are equal within tolerances: `|a - b| <= atol + rtol * |b|` for every
+ * element. NaN is never close to anything; equal infinities are close.
+ *
+ * PyTorch: `torch.allclose(a, b, rtol=1e-5, atol=1e-8)`. Deviations: the shapes must be equal
+ * (no broadcasting) or it throws, naming both shapes; dtypes may differ (values are compared as
+ * numbers).
+ *
+ * @example
+ * ```ts
+ * allClose(model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor); // true
+ * ```
+ */
+export function allClose(a: tf.Tensor, b: tf.Tensor, options: AllCloseOptions = {}): boolean {
+  const { rtol = 1e-5, atol = 1e-8 } = options;
+  if (!tf.util.arraysEqual(a.shape, b.shape)) {
+    throw new Error(`allClose: shapes differ, [${a.shape.join(', ')}] vs [${b.shape.join(', ')}]; compare tensors of the same shape`);
+  }
+  const x = a.dataSync();
+  const y = b.dataSync();
+  for (let i = 0; i < x.length; i++) {
+    const u = Number(x[i]);
+    const v = Number(y[i]);
+    if (u === v) continue;
+    if (!(Math.abs(u - v) <= atol + rtol * Math.abs(v))) return false;
+  }
+  return true;
+}
