@@ -10,6 +10,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { fileURLToPath } from 'node:url';
+import { DataLoader } from '../../src/data/data-loader.js';
+import { Subset } from '../../src/data/dataset.js';
+import { loadIris } from '../../src/data/iris.js';
+import { TensorDataset } from '../../src/data/tensor-dataset.js';
+import { crossEntropyLoss } from '../../src/train/losses.js';
+import { trainStep, valStep } from '../../src/train/steps.js';
 
 interface LayerParams {
   weight: number[][]; // [out, in], PyTorch layout
@@ -174,6 +181,39 @@ function runPlainTfjs(): Run {
   };
 }
 
+/** The same run through the cell library: loadIris, TensorDataset, Subset, DataLoader, trainStep, valStep. */
+async function runWithLibrary(): Promise<Omit<Run, 'epochs'> & { epochs: Array<Omit<GoldenEpoch, 'batchLosses'>> }> {
+  const before = tf.memory().numTensors;
+  const { batchSize, epochs: numEpochs } = golden.setup;
+  const iris = await loadIris(fileURLToPath(new URL('../../data/iris/iris.csv', import.meta.url)));
+  const dataset = new TensorDataset(iris.features, iris.labels);
+  const loaderFor = (indices: number[]) => new DataLoader(new Subset(dataset, indices), { batchSize, shuffle: false });
+  const [trainLoader, valLoader, testLoader] = [loaderFor(split.train), loaderFor(split.val), loaderFor(split.test)];
+  const model = buildModel(golden.initialParams);
+  const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+  const initial = await valStep(model, valLoader, { lossFn: crossEntropyLoss });
+
+  const epochs: Array<Omit<GoldenEpoch, 'batchLosses'>> = [];
+  for (let epoch = 0; epoch < numEpochs; epoch++) {
+    const trainLoss = await trainStep(model, trainLoader, { lossFn: crossEntropyLoss, optimizer });
+    const val = await valStep(model, valLoader, { lossFn: crossEntropyLoss });
+    const valCorrect = Math.round(val.accuracy * split.val.length);
+    epochs.push({ epoch, trainLoss, valLoss: val.loss, valAccuracy: val.accuracy, valCorrect });
+  }
+  const testResult = await valStep(model, testLoader, { lossFn: crossEntropyLoss });
+  const finalParams = readParams(model);
+  model.dispose();
+  optimizer.dispose();
+  tf.dispose([iris.features, iris.labels]);
+  return {
+    initialVal: { valLoss: initial.loss, valAccuracy: initial.accuracy },
+    epochs,
+    test: { testLoss: testResult.loss, testAccuracy: testResult.accuracy, testCorrect: Math.round(testResult.accuracy * split.test.length) },
+    finalParams,
+    leakedTensors: tf.memory().numTensors - before,
+  };
+}
+
 function maxAbsDiff(actual: number[], expected: number[]): number {
   assert.equal(actual.length, expected.length, 'compared arrays differ in length');
   return Math.max(...actual.map((a, i) => Math.abs(a - expected[i])));
@@ -292,6 +332,29 @@ for (const backend of ['wasm', 'cpu'] as const) {
     test('the whole run (model, optimizer, 5 epochs, evaluation) leaks no tensors', () => {
       assert.equal(run.leakedTensors, 0, `${run.leakedTensors} tensors left after disposing model and optimizer`);
     });
+  });
+}
+
+for (const backend of ['wasm', 'cpu'] as const) {
+  test(`the cell library (DataLoader, trainStep, valStep, crossEntropyLoss) reproduces PyTorch's Iris run on ${backend}`, async (t) => {
+    await useBackend(backend);
+    const lib = await runWithLibrary();
+    const initialDiff = Math.abs(lib.initialVal.valLoss - golden.initialVal.valLoss);
+    const trainDiff = maxAbsDiff(lib.epochs.map((e) => e.trainLoss), golden.epochs.map((e) => e.trainLoss));
+    const valDiff = maxAbsDiff(lib.epochs.map((e) => e.valLoss), golden.epochs.map((e) => e.valLoss));
+    const paramDiff = maxAbsDiff(flatParams(lib.finalParams), flatParams(golden.finalParams));
+    const plain = runs.get(backend);
+    const plainDiff = plain === undefined ? NaN : maxAbsDiff(lib.epochs.map((e) => e.trainLoss), plain.epochs.map((e) => e.trainLoss));
+    t.diagnostic(`library on ${backend}: max |Δ| initial val loss ${initialDiff.toExponential(2)}, epoch train loss ${trainDiff.toExponential(2)}, ` +
+      `val loss ${valDiff.toExponential(2)}, final parameter ${paramDiff.toExponential(2)}; vs plain tfjs loop: train loss ${plainDiff.toExponential(2)}`);
+    assert.ok(initialDiff < 1e-6, `initial val loss ${lib.initialVal.valLoss}, PyTorch ${golden.initialVal.valLoss}`);
+    assert.ok(trainDiff < TOL_EPOCH_LOSS, `epoch train losses differ by ${trainDiff}: library ${lib.epochs.map((e) => e.trainLoss)}, ` +
+      `PyTorch ${golden.epochs.map((e) => e.trainLoss)}`);
+    assert.ok(valDiff < TOL_EPOCH_LOSS, `epoch val losses differ by ${valDiff}`);
+    assert.deepEqual(lib.epochs.map((e) => e.valAccuracy), golden.epochs.map((e) => e.valAccuracy));
+    assert.equal(lib.test.testCorrect, golden.test.testCorrect);
+    assert.ok(paramDiff < TOL_PARAMS, `final parameters differ by up to ${paramDiff} (tolerance ${TOL_PARAMS})`);
+    assert.equal(lib.leakedTensors, 0, `${lib.leakedTensors} tensors left after the library run`);
   });
 }
 
