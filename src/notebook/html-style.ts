@@ -75,7 +75,8 @@ pre { margin: 0; overflow-x: auto; line-height: 1.45; }
 pre code { font-size: inherit; }
 .code-block { background: var(--code-bg); padding: 12px 16px; border-radius: 6px; margin: 0 0 1em; }
 table { border-collapse: collapse; margin: 0 0 1em; display: block; overflow-x: auto; max-width: 100%; }
-th, td { border: 1px solid var(--border); padding: 4px 10px; text-align: left; }
+th, td { border: 1px solid var(--border); padding: 4px 10px; }
+th:not([align]) { text-align: left; }
 th { background: var(--code-bg); font-weight: 600; }
 tr:nth-child(2n) td { background: #fafbfc; }
 td { font-variant-numeric: tabular-nums; }
@@ -148,7 +149,10 @@ hr { border: 0; border-top: 1px solid var(--border); margin: 2em 0; }
 }
 `;
 
+// highlight.js's theme paints its own box; the page's code boxes already have one.
+const HIGHLIGHT_OVERRIDES = 'pre code.hljs, code.hljs { background: transparent; padding: 0; display: inline; overflow: visible; }';
+
 /** The full stylesheet of an exported page: layout, highlight.js theme and the ANSI palette. */
 export function pageCss(): string {
-  return `${PAGE_CSS}\n${ansiCss()}\n${highlightCss()}`;
+  return `${highlightCss()}\n${PAGE_CSS}\n${HIGHLIGHT_OVERRIDES}\n${ansiCss()}`;
 }
