@@ -239,7 +239,7 @@ describe(`Iris over ${NUM_EPOCHS} shuffled epochs against PyTorch ${convergence.
   });
 
   const courseSeeds = ALL_SEEDS ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] : [0];
-  test(`the course's notebook-07 setup (glorotUniform init, tfjs Adam defaults, seed ${courseSeeds.length === 1 ? courseSeeds[0] : '0-9'}) reaches >= 0.9 validation accuracy after ${NUM_EPOCHS} epochs`, async (t) => {
+  test(`the course's notebook-07 setup (glorotUniform init, tfjs Adam defaults, model seed 0) reaches >= 0.9 validation accuracy after ${NUM_EPOCHS} epochs`, async (t) => {
     const before = tf.memory().numTensors;
     const dataset = new TensorDataset(tf.tensor2d(iris.features), tf.tensor1d(iris.labels, 'int32'));
     const [trainData, valData, testData] = randomSplit(dataset, [0.7, 0.2, 0.1], { seed: 20 });
