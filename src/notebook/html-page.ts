@@ -132,6 +132,25 @@ export function statusBadge(status: NotebookStatus, cellHref?: (cell: number) =>
   return status.failedCell !== undefined && cellHref !== undefined ? `<a href="${escapeHtml(cellHref(status.failedCell))}">${badge}</a>` : badge;
 }
 
+/**
+ * Seconds a cell took, from the nbclient-style timestamps the runner stores in
+ * `cell.metadata.execution` (`shell.execute_reply.started` or `iopub.execute_input`, to
+ * `shell.execute_reply`); undefined when absent.
+ */
+export function cellDuration(cell: Cell): number | undefined {
+  const execution = cell.metadata.execution;
+  if (typeof execution !== 'object' || execution === null) return undefined;
+  const times = execution as Record<string, unknown>;
+  const start = times['shell.execute_reply.started'] ?? times['iopub.execute_input'];
+  const end = times['shell.execute_reply'];
+  if (typeof start !== 'string' || typeof end !== 'string') return undefined;
+  const seconds = (Date.parse(end) - Date.parse(start)) / 1000;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
+// Cells quicker than this show no time: only the slow ones (training loops) are worth a glance.
+const SHOW_CELL_TIME_FROM_SECONDS = 1;
+
 /** A link to a neighbouring page. */
 export interface PageLink {
   href: string;
@@ -221,10 +240,13 @@ export function renderNotebookPage(notebook: Notebook, options: NotebookPageOpti
       const notRun = status.kind === 'failed' && status.failedCell !== undefined && number > status.failedCell && (cell.outputs ?? []).length === 0 && cell.execution_count == null;
       const classes = ['cell', 'code-cell', ...(failed ? ['failed'] : []), ...(notRun ? ['not-run'] : [])].join(' ');
       const count = cell.execution_count == null ? ' ' : String(cell.execution_count);
-      const parts: string[] = [];
+      const seconds = cellDuration(cell);
+      const time = seconds !== undefined && seconds >= SHOW_CELL_TIME_FROM_SECONDS ? `<span class="cell-time" title="run time of this cell">${formatDuration(seconds)}</span>` : '';
+      const injected = tags.includes('injected-parameters') ? '<p class="injected-note">Parameters injected by <code>trainbook run</code></p>' : '';
+      const parts: string[] = [injected];
       if (failed) parts.push(`<p class="failed-note">This cell failed${status.error === undefined ? '' : `: ${escapeHtml(status.error)}`}</p>`);
       if (!tags.includes('remove-input')) {
-        parts.push(`<div class="input"><div class="prompt input-prompt">[${count}]</div><pre class="source"><code class="hljs language-${language}">${highlightCode(source, language)}</code></pre></div>`);
+        parts.push(`<div class="input"><div class="prompt input-prompt">[${count}]${time}</div><pre class="source"><code class="hljs language-${language}">${highlightCode(source, language)}</code></pre></div>`);
       }
       if (!tags.includes('remove-output') && (cell.outputs ?? []).length > 0) {
         parts.push(`<div class="outputs">${renderOutputs(cell.outputs ?? [], context)}</div>`);

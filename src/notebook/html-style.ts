@@ -103,6 +103,8 @@ hr { border: 0; border-top: 1px solid var(--border); margin: 2em 0; }
 .markdown-cell > :first-child { margin-top: 0.8em; }
 .code-cell .input, .output { display: grid; grid-template-columns: 3.5em minmax(0, 1fr); column-gap: 0.5em; }
 .prompt { font-family: var(--mono); font-size: 0.8em; color: var(--muted); text-align: right; padding-top: 0.7em; white-space: nowrap; }
+.cell-time { display: block; font-size: 0.9em; opacity: 0.85; }
+.injected-note { color: var(--muted); font-size: 0.8em; margin: 0 0 0.2em 4.4em; }
 .output-prompt { color: #a0410d; padding-top: 0.35em; }
 .source { background: var(--code-bg); border: 1px solid var(--border); border-radius: 6px; padding: 10px 14px; }
 .outputs { margin-top: 4px; }

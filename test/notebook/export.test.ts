@@ -7,7 +7,7 @@ import { exportCommand, exportCourse, findNotebooks, type ExportResult } from '.
 import { ansiToHtml, applyCarriageReturns, escapeHtml, stripAnsi } from '../../src/notebook/html-ansi.js';
 import { MarkdownRenderer, slugify } from '../../src/notebook/html-markdown.js';
 import { MIME_ORDER, newOutputContext, pickMime, renderOutputs } from '../../src/notebook/html-output.js';
-import { formatDuration, notebookStatus, notebookTitle, renderNotebookPage } from '../../src/notebook/html-page.js';
+import { cellDuration, formatDuration, notebookStatus, notebookTitle, renderNotebookPage } from '../../src/notebook/html-page.js';
 import { countPlotlyBundles, readPlotlyBundle, stripPlotlyBundles } from '../../src/notebook/html-plotly.js';
 import { stringifyNotebook, type Cell, type Notebook, type Output } from '../../src/notebook/nbformat.js';
 import { buildFixtures } from '../fixtures/export/make-fixtures.js';
@@ -260,6 +260,18 @@ describe('titles and status', () => {
     assert.match(page.html, /This cell failed: Error: &lt;bad&gt;/);
     assert.match(page.html, /<a href="#cell-2"><span class="status failed" title="Error: &lt;bad&gt;">failed at cell 2<\/span><\/a>/);
     assert.match(page.html, /<div class="prompt input-prompt">\[ \]<\/div>/);
+  });
+
+  test('slow cells show their run time from metadata.execution and injected parameters are labelled', () => {
+    const timed = (start: string, end: string): Cell => ({ ...codeCell([], 1, 'timed'), metadata: { execution: { 'shell.execute_reply.started': start, 'shell.execute_reply': end } } });
+    const slow = timed('2026-01-01T00:00:00.000Z', '2026-01-01T00:00:42.400Z');
+    assert.equal(cellDuration(slow), 42.4);
+    assert.equal(cellDuration(codeCell([])), undefined);
+    const injected: Cell = { ...codeCell([], 2, 'const quick = true;'), metadata: { tags: ['injected-parameters'] } };
+    const page = renderNotebookPage(nb([slow, timed('2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.300Z'), injected]));
+    assert.equal(page.html.match(/class="cell-time"/g)?.length, 1);
+    assert.match(page.html, /\[1\]<span class="cell-time" title="run time of this cell">42 s<\/span>/);
+    assert.match(page.html, /Parameters injected by <code>trainbook run<\/code>/);
   });
 
   test('cells tagged remove-input, remove-output and remove-cell lose those parts', () => {
