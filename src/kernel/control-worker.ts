@@ -1,0 +1,103 @@
+/**
+ * The kernel's control thread: heartbeat, the control channel (interrupt, shutdown) and the parent watch run here, so
+ * they answer while the main thread is busy in a long synchronous cell.
+ *
+ * An `interrupt_request` raises the shared interrupt counter (library loops read it between batches), tells the main
+ * thread (which ends the cell and stops `model.fit`), and, when the main thread is inside a synchronous cell, sends
+ * SIGINT to this process so V8 stops that code (`vm.runInThisContext(..., { breakOnSigint: true })`).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as zmq from 'zeromq';
+import { channelUrl, deserialize, newMessage, serialize, type ConnectionInfo, type JsonObject, type JupyterMessage } from '../jupyter/wire.js';
+
+/** What the main thread passes to the control thread. */
+export interface ControlWorkerData {
+  connection: ConnectionInfo;
+  /** `[0]` interrupt counter, `[1]` 1 while the main thread runs a cell synchronously. */
+  shared: SharedArrayBuffer;
+  session: string;
+  kernelInfo: JsonObject;
+  /** Process whose exit ends the kernel (`JPY_PARENT_PID`, else the parent process). */
+  parentPid: number;
+}
+
+/** Messages from the control thread to the main thread. */
+export type ControlEvent = { type: 'interrupt' } | { type: 'shutdown'; restart: boolean } | { type: 'ready' } | { type: 'parent-gone' };
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function main(): Promise<void> {
+  const data = workerData as ControlWorkerData;
+  const port = parentPort;
+  if (port === null) throw new Error('control-worker: must run as a worker thread of the trainbook kernel');
+  const shared = new Int32Array(data.shared);
+  const { key, signature_scheme: scheme } = data.connection;
+  const post = (event: ControlEvent): void => port.postMessage(event);
+
+  const heartbeat = new zmq.Reply({ linger: 0 });
+  const control = new zmq.Router({ linger: 0 });
+  await heartbeat.bind(channelUrl(data.connection, 'hb'));
+  await control.bind(channelUrl(data.connection, 'control'));
+
+  // Exit with the parent: Jupyter (or the runner) died without shutting the kernel down.
+  const startPpid = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid !== startPpid || !isAlive(data.parentPid)) {
+      post({ type: 'parent-gone' });
+      // The main thread may be blocked in a cell: end the process from here if it does not exit quickly.
+      setTimeout(() => process.kill(process.pid, 'SIGKILL'), 1000).unref();
+      clearInterval(watch);
+    }
+  }, 1000);
+
+  void (async () => {
+    for await (const frames of heartbeat) await heartbeat.send(frames);
+  })();
+
+  post({ type: 'ready' });
+  for await (const frames of control) {
+    let msg: JupyterMessage;
+    try {
+      msg = deserialize(frames, key, scheme);
+    } catch (error) {
+      process.stderr.write(`trainbook kernel: dropped a control message: ${(error as Error).message}\n`);
+      continue;
+    }
+    const reply = (type: string, content: JsonObject): Promise<void> =>
+      control.send(serialize(newMessage(type, content, { session: data.session, parent: msg, username: 'kernel' }), key, scheme));
+    switch (msg.header.msg_type) {
+      case 'interrupt_request': {
+        Atomics.add(shared, 0, 1);
+        post({ type: 'interrupt' });
+        if (Atomics.load(shared, 1) === 1) process.kill(process.pid, 'SIGINT');
+        await reply('interrupt_reply', { status: 'ok' });
+        break;
+      }
+      case 'shutdown_request': {
+        const restart = msg.content.restart === true;
+        await reply('shutdown_reply', { status: 'ok', restart });
+        post({ type: 'shutdown', restart });
+        setTimeout(() => process.kill(process.pid, 'SIGKILL'), 2000).unref();
+        break;
+      }
+      case 'kernel_info_request':
+        await reply('kernel_info_reply', data.kernelInfo);
+        break;
+      default:
+        // debug_request and others: this kernel has no debugger.
+        break;
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`trainbook kernel: control thread failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
