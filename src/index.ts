@@ -5,10 +5,39 @@
  */
 
 // --- data ---
+export { Generator, deriveSeed, permutation, shuffle } from './data/random.js';
+export { Subset, isBatchDataset } from './data/dataset.js';
+export type { BatchDataset, Batched, BatchedTensor, Dataset, Unbatched, UnbatchedTensor } from './data/dataset.js';
+export { TensorDataset } from './data/tensor-dataset.js';
+export { randomSplit, splitLengths, type RandomSplitOptions } from './data/random-split.js';
+export { DataLoader, type DataLoaderOptions } from './data/data-loader.js';
+export { readCSV, type ReadCsvOptions } from './data/csv.js';
+export { IRIS_COLUMNS, loadIris, type Iris } from './data/iris.js';
 
 // --- train ---
+export { crossEntropyLoss } from './train/losses.js';
+export { trainStep, valStep } from './train/steps.js';
+export type { BatchSource, Classifier, LossFn, TrainStepOptions, ValResult, ValStepOptions } from './train/steps.js';
+export { History, type EpochMetrics, type HistoryJSON } from './train/history.js';
+export { ACCELERATOR_NAMES, currentAccelerator } from './train/accelerator.js';
+export type { Accelerator, AcceleratorName, CurrentAcceleratorOptions } from './train/accelerator.js';
 
 // --- io ---
+export {
+  MODEL_JSON,
+  WEIGHTS_BIN,
+  allClose,
+  fileSystem,
+  loadModel,
+  loadStateDict,
+  loadStateDictFile,
+  saveModel,
+  saveStateDict,
+  stateDict,
+  type AllCloseOptions,
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+} from './io/save-load.js';
 
 // --- display ---
 export {
@@ -82,4 +111,5 @@ export {
   type FashionMNISTOptions,
 } from './vision/fashion-mnist.js';
 export { lcgUniform, torchLinearInit, type TorchLinearInitOptions } from './vision/linear-init.js';
-export { useFastWasmMatMul } from './vision/wasm-matmul.js';
+export { useFastWasmKernels } from './vision/wasm-kernels.js';
+export { grayscalePng, showImages, type LabelledImages, type ShowImagesOptions } from './vision/show-images.js';
