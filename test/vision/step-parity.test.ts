@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { crossEntropyLoss } from '../../src/train/losses.js';
 import { readFashionMNIST } from '../../src/vision/fashion-mnist.js';
 import { lcgUniform, torchLinearInit } from '../../src/vision/linear-init.js';
-import { useFastWasmMatMul } from '../../src/vision/wasm-matmul.js';
+import { useFastWasmKernels } from '../../src/vision/wasm-kernels.js';
 
 // Golden numbers from PyTorch 2.13: test/golden/fashion-mnist/step_losses.py (same init, same data).
 const golden = JSON.parse(
@@ -68,7 +68,7 @@ describe('Fashion-MNIST MLP step parity with PyTorch (wasm backend)', () => {
   let data: ReturnType<typeof readFashionMNIST>;
   before(async () => {
     await tf.setBackend('wasm');
-    useFastWasmMatMul();
+    useFastWasmKernels();
     data = readFashionMNIST(dataDir, { train: true, maxExamples: steps * batchSize });
   });
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { useFastWasmMatMul } from '../../src/vision/wasm-matmul.js';
+import { useFastWasmKernels } from '../../src/vision/wasm-kernels.js';
 
 /** Deterministic values in [-1, 1) (no RNG needed). */
 function values(n: number, salt: number): Float32Array {
@@ -24,7 +24,7 @@ const cases: Case[] = [
 /** Products on the cpu backend (the reference) for each case. */
 let expected: Float32Array[] = [];
 
-describe('useFastWasmMatMul', () => {
+describe('useFastWasmKernels', () => {
   before(async () => {
     await tf.setBackend('cpu');
     expected = cases.map((c) =>
@@ -38,8 +38,8 @@ describe('useFastWasmMatMul', () => {
   });
 
   it('installs once and reports it', () => {
-    assert.equal(useFastWasmMatMul(), true);
-    assert.equal(useFastWasmMatMul(), false);
+    assert.equal(useFastWasmKernels(), true);
+    assert.equal(useFastWasmKernels(), false);
   });
 
   it('gives the same products as the cpu backend for every transpose combination', () => {
@@ -69,6 +69,54 @@ describe('useFastWasmMatMul', () => {
     let maxDiff = 0;
     for (let j = 0; j < plain.length; j++) maxDiff = Math.max(maxDiff, Math.abs((plain[j] as number) - (viaTranspose[j] as number)));
     assert.ok(maxDiff < 1e-4, `max difference ${maxDiff}`);
+  });
+
+  it('gathers rows along the first axis like the cpu backend, for float32, int32 and bool', async () => {
+    const run = (): number[][] =>
+      tf.tidy(() => {
+        const images = tf.tensor3d(values(5 * 3 * 4, 8), [5, 3, 4]);
+        const ints = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32');
+        const bools = tf.tensor1d([true, false, true]).cast('bool');
+        const rows = tf.tensor1d([4, 0, 4, 2], 'int32');
+        return [
+          tf.gather(images, rows), // [4, 3, 4]
+          tf.gather(ints, tf.tensor2d([[2, 0], [1, 1]], [2, 2], 'int32')), // [2, 2, 2]
+          tf.gather(bools, tf.tensor1d([2, 1], 'int32')),
+          tf.gather(images, tf.tensor1d([2, 1], 'int32'), 1), // axis 1: the original kernel
+          tf.gather(images, rows, -3),
+        ].map((t) => [...t.shape, ...Array.from(t.dataSync())]);
+      });
+    const onWasm = run();
+    await tf.setBackend('cpu');
+    const onCpu = run();
+    await tf.setBackend('wasm');
+    assert.deepEqual(onWasm, onCpu);
+  });
+
+  it('rejects a gather index outside the first dimension', () => {
+    const x = tf.zeros([3, 2]);
+    const rows = tf.tensor1d([1, 3], 'int32');
+    assert.throws(() => tf.gather(x, rows), /the index value 3 is not in \[0, 2\]/);
+    tf.dispose([x, rows]);
+  });
+
+  it('slices like the cpu backend, contiguous or not', async () => {
+    const run = (): number[][] =>
+      tf.tidy(() => {
+        const x = tf.tensor3d(values(6 * 3 * 4, 9), [6, 3, 4]);
+        return [
+          tf.slice(x, [2, 0, 0], [3, 3, 4]), // rows 2-4: contiguous
+          tf.slice(x, [5], [1]),
+          tf.slice(x, [1, 1, 0], [1, 2, -1]), // contiguous inside one row
+          tf.slice(x, [0, 1, 1], [2, 2, 2]), // not contiguous: the original kernel
+          tf.slice(tf.tensor1d([1, 2, 3, 4], 'int32'), [1], [2]),
+        ].map((t) => [...t.shape, ...Array.from(t.dataSync())]);
+      });
+    const onWasm = run();
+    await tf.setBackend('cpu');
+    const onCpu = run();
+    await tf.setBackend('wasm');
+    assert.deepEqual(onWasm, onCpu);
   });
 
   it('leaks no tensors and no backend data through a dense layer training step', () => {
