@@ -37,6 +37,12 @@ export interface DataLoaderOptions<T, B> {
    * tensors), with one `tf.gather` per tensor for a `TensorDataset` or a `Subset` of one.
    */
   collate?: (items: T[]) => B;
+  /**
+   * Stops iteration: once aborted, requesting the next batch throws the signal's reason (the
+   * current batch is disposed as usual), so a training loop ends at the next batch.
+   * @default none
+   */
+  signal?: AbortSignal;
 }
 
 /** Every tensor inside a batch made of tensors, arrays and plain objects. */
@@ -122,6 +128,7 @@ export class DataLoader<T, B = Batched<T>> implements AsyncIterable<B> {
   /** Whether a smaller last batch is dropped. */
   readonly dropLast: boolean;
   private readonly collate: ((items: T[]) => B) | undefined;
+  private readonly signal: AbortSignal | undefined;
   private epochCount = 0;
 
   /**
@@ -129,7 +136,7 @@ export class DataLoader<T, B = Batched<T>> implements AsyncIterable<B> {
    * @param options - batching, shuffling and collation; see {@link DataLoaderOptions}.
    */
   constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
-    const { batchSize = 1, shuffle = false, seed = 0, dropLast = false, collate } = options;
+    const { batchSize = 1, shuffle = false, seed = 0, dropLast = false, collate, signal } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new Error(`DataLoader: batchSize must be a positive integer, got ${String(batchSize)}`);
     }
@@ -142,6 +149,7 @@ export class DataLoader<T, B = Batched<T>> implements AsyncIterable<B> {
     this.seed = seed;
     this.dropLast = dropLast;
     this.collate = collate;
+    this.signal = signal;
   }
 
   /** Number of batches per epoch, like `len(loader)`. */
@@ -201,6 +209,7 @@ export class DataLoader<T, B = Batched<T>> implements AsyncIterable<B> {
     let current: B | undefined;
     try {
       for (let b = 0; b < numBatches; b++) {
+        this.signal?.throwIfAborted();
         current = this.makeBatch(order.slice(b * this.batchSize, (b + 1) * this.batchSize));
         yield current;
         tf.dispose(tensorsIn(current));

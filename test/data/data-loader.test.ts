@@ -206,3 +206,27 @@ describe('DataLoader', () => {
     tf.dispose([x, y]);
   });
 });
+
+describe('DataLoader with an AbortSignal', () => {
+  before(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('stops at the next batch once aborted, leaking nothing', async () => {
+    const [x, y] = indexedData(30);
+    const controller = new AbortController();
+    const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 5, signal: controller.signal });
+    const before = tf.memory().numTensors;
+    let batches = 0;
+    await assert.rejects(async () => {
+      for await (const batch of loader) {
+        assert.equal(batch.length, 2);
+        batches += 1;
+        if (batches === 2) controller.abort(new Error('stopped by the user'));
+      }
+    }, /stopped by the user/);
+    assert.equal(batches, 2);
+    assert.equal(tf.memory().numTensors, before);
+    tf.dispose([x, y]);
+  });
+});
