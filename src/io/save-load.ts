@@ -196,10 +196,12 @@ export interface LoadStateDictResult {
  * unexpected keys are errors; a shape or dtype mismatch is always an error. The model copies the
  * values; the caller still owns (disposes) the dictionary.
  *
- * PyTorch: `model.load_state_dict(state_dict, strict=True)`.
+ * PyTorch: `model.load_state_dict(state_dict, strict=True)`; given a path, also the `torch.load(path)`
+ * before it.
  *
  * @param model - the model to update.
- * @param dict - tensors by state-dict name.
+ * @param dictOrPath - tensors by state-dict name, or the path of a file written by
+ *   {@link saveStateDict} (read, loaded, then disposed).
  * @param options - `{ strict }`.
  * @returns the missing and unexpected keys (both empty when `strict`).
  * @example
@@ -210,9 +212,18 @@ export interface LoadStateDictResult {
  */
 export function loadStateDict(
   model: tf.LayersModel,
-  dict: Record<string, tf.Tensor>,
+  dictOrPath: Record<string, tf.Tensor> | string,
   options: LoadStateDictOptions = {},
 ): LoadStateDictResult {
+  if (typeof dictOrPath === 'string') {
+    const fromFile = loadStateDictFile(dictOrPath);
+    try {
+      return loadStateDict(model, fromFile, options);
+    } finally {
+      tf.dispose(Object.values(fromFile));
+    }
+  }
+  const dict = dictOrPath;
   const { strict = true } = options;
   const named = namedWeights(model);
   const missingKeys = [...named.keys()].filter((key) => !(key in dict));
@@ -261,10 +272,13 @@ interface SafetensorsEntry {
  * header (name → dtype, shape, byte range), then the raw little-endian bytes. Python reads it with
  * `safetensors.numpy.load_file(path)` (tf.js layout: Dense kernels `[in, out]`).
  *
+ * Given a model instead of a dictionary, saves `stateDict(model)` (and disposes it).
+ *
  * PyTorch: `torch.save(model.state_dict(), path)` (which writes a pickle; safetensors is the
  * format PyTorch users share weights in).
  *
- * @param dict - tensors by name (float32, int32 or bool), e.g. from {@link stateDict}; not disposed.
+ * @param dictOrModel - tensors by name (float32, int32 or bool), e.g. from {@link stateDict}, not
+ *   disposed; or a layers model, whose `stateDict` is saved.
  * @param path - the file to write, e.g. `model.safetensors` (its directory must exist).
  * @example
  * ```ts
@@ -273,7 +287,16 @@ interface SafetensorsEntry {
  * tf.dispose(Object.values(dict));
  * ```
  */
-export async function saveStateDict(dict: Record<string, tf.Tensor>, path: string): Promise<void> {
+export async function saveStateDict(dictOrModel: Record<string, tf.Tensor> | tf.LayersModel, path: string): Promise<void> {
+  if (dictOrModel instanceof tf.LayersModel) {
+    const own = stateDict(dictOrModel);
+    try {
+      return await saveStateDict(own, path);
+    } finally {
+      tf.dispose(Object.values(own));
+    }
+  }
+  const dict = dictOrModel;
   const header: Record<string, SafetensorsEntry | Record<string, string>> = {
     __metadata__: { format: 'trainbook', layout: 'tfjs (Dense kernel [in, out])' },
   };

@@ -225,6 +225,22 @@ describe('saveStateDict and loadStateDictFile', () => {
     fresh.dispose();
   });
 
+  it('saves a model directly and loads a file path directly, leaking nothing', async () => {
+    const model = irisClassifier();
+    const fresh = irisClassifier();
+    const path = join(dir, 'direct.safetensors');
+    const before = tf.memory().numTensors;
+    await saveStateDict(model, path);
+    const result = loadStateDict(fresh, path);
+    assert.deepEqual(result, { missingKeys: [], unexpectedKeys: [] });
+    assert.equal(tf.memory().numTensors, before);
+    const x = tf.ones([2, 4]);
+    assert.ok(tf.tidy(() => allClose(fresh.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor)));
+    x.dispose();
+    model.dispose();
+    fresh.dispose();
+  });
+
   it('explains a missing or foreign file', () => {
     assert.throws(() => loadStateDictFile(join(dir, 'none.safetensors')), /loadStateDictFile: file not found: .*none.safetensors \(resolved to /);
     const junk = join(dir, 'junk.safetensors');
