@@ -70,6 +70,43 @@ export class TextClassificationModel {
     return Object.values(this.namedParameters());
   }
 
+  /**
+   * Copies of the parameters by PyTorch name, e.g. for `saveStateDict(model.stateDict(), path)`.
+   * Caller disposes. PyTorch: `model.state_dict()`.
+   */
+  stateDict(): Record<string, tf.Tensor> {
+    const dict: Record<string, tf.Tensor> = {};
+    for (const [name, variable] of Object.entries(this.namedParameters())) dict[name] = tf.clone(variable);
+    return dict;
+  }
+
+  /**
+   * Copies parameters from a dictionary with the names and shapes of {@link stateDict} (e.g. from
+   * `loadStateDictFile(path)`). Everything is checked before anything changes; the caller still
+   * owns the dictionary. PyTorch: `model.load_state_dict(state_dict)` (strict).
+   */
+  loadStateDict(dict: Record<string, tf.Tensor>): void {
+    const params = this.namedParameters();
+    const missing = Object.keys(params).filter((name) => !(name in dict));
+    const unexpected = Object.keys(dict).filter((name) => !(name in params));
+    if (missing.length > 0 || unexpected.length > 0) {
+      throw new Error(
+        `TextClassificationModel.loadStateDict: missing keys [${missing.join(', ')}], unexpected keys [${unexpected.join(', ')}]; ` +
+          `expected exactly ${Object.keys(params).join(', ')}`,
+      );
+    }
+    for (const [name, variable] of Object.entries(params)) {
+      const value = dict[name] as tf.Tensor;
+      if (!tf.util.arraysEqual(value.shape, variable.shape)) {
+        throw new Error(
+          `TextClassificationModel.loadStateDict: ${name} has shape [${value.shape.join(', ')}], expected [${variable.shape.join(', ')}] ` +
+            '(was the checkpoint made with another vocabulary?)',
+        );
+      }
+    }
+    for (const [name, variable] of Object.entries(params)) variable.assign(dict[name] as tf.Tensor);
+  }
+
   /** Frees the variables. */
   dispose(): void {
     tf.dispose(this.parameters());

@@ -1,0 +1,123 @@
+// Accuracy of the AG News course run against PyTorch's (seed tutorial 000, offline split).
+//
+// test/golden/ag-news/accuracy.json holds PyTorch 2.13's run of the tutorial for seeds 0, 1, 2 on
+// the shipped test split: a 6,000 / 1,600 split, the pool split 95/5 into train and validation,
+// vocabulary from the pool, SGD lr 5, clip_grad_norm_(0.1), StepLR(1, 0.1) stepped when validation
+// accuracy drops, 10 epochs, the best model by validation accuracy tested on the 1,600 held-out rows.
+// Here TensorFlow.js trains on the same rows (PyTorch's split indices), with its own seeded weights
+// and batch order, and must reach the same held-out accuracy within 0.02 on average over the seeds.
+// Regenerate with: python3 test/golden/ag-news/make_accuracy_golden.py
+//
+// It takes about a minute on wasm, so it runs only with TRAINBOOK_SLOW_TESTS=1.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { AgNewsDataset, readAgNewsCsv } from '../../src/text/ag-news-csv.js';
+import { basicEnglish } from '../../src/text/tokenizer.js';
+import { buildVocabFromIterator } from '../../src/text/vocab.js';
+import { makeCollateBatch, type TextBatch } from '../../src/text/collate.js';
+import { TextClassificationModel } from '../../src/text/text-classification-model.js';
+import { clipGradNorm } from '../../src/text/clip-grad-norm.js';
+import { StepLR } from '../../src/text/step-lr.js';
+import { crossEntropyLoss } from '../../src/train/losses.js';
+import { DataLoader } from '../../src/data/data-loader.js';
+import { Subset } from '../../src/data/dataset.js';
+
+interface Run {
+  seed: number;
+  validRows: number[];
+  heldOutRows: number[];
+  valAccuracy: number[];
+  heldOutAccuracyBest: number;
+  heldOutAccuracyFinal: number;
+}
+
+const golden = JSON.parse(readFileSync(new URL('../golden/ag-news/accuracy.json', import.meta.url), 'utf8')) as { runs: Run[] };
+
+/** The course's run on PyTorch's split for one seed; returns held-out accuracy of the best model by validation. */
+async function trainOnce(run: Run): Promise<{ best: number; final: number; valAccuracy: number[]; seconds: number }> {
+  const start = Date.now();
+  const data = new AgNewsDataset(readAgNewsCsv('data/ag_news/test.csv'));
+  const excluded = new Set([...run.validRows, ...run.heldOutRows]);
+  const trainRows = Array.from({ length: data.length }, (_, i) => i).filter((i) => !excluded.has(i));
+  const trainData = new Subset(data, trainRows);
+  const validData = new Subset(data, run.validRows);
+  const testData = new Subset(data, run.heldOutRows);
+  const vocab = buildVocabFromIterator([...trainRows, ...run.validRows].map((i) => basicEnglish(data.get(i)[1])), { specials: ['<unk>'] });
+  vocab.setDefaultIndex(vocab.indexOf('<unk>'));
+  const collate = makeCollateBatch({ textPipeline: (text) => vocab.lookupIndices(basicEnglish(text)) });
+  const loader = (d: Subset<[number, string]>, seed: number): DataLoader<[number, string], TextBatch> =>
+    new DataLoader(d, { batchSize: 64, shuffle: true, seed, collate });
+  const trainLoader = loader(trainData, run.seed);
+  const validLoader = loader(validData, run.seed + 1);
+  const testLoader = loader(testData, run.seed + 2);
+
+  const model = new TextClassificationModel(vocab.length, 64, 4, { seed: run.seed });
+  const optimizer = tf.train.sgd(5);
+  const scheduler = new StepLR(optimizer, { stepSize: 1, gamma: 0.1 });
+  const evaluate = async (l: DataLoader<[number, string], TextBatch>): Promise<number> => {
+    let correct = 0;
+    let count = 0;
+    for await (const [labels, text, offsets] of l) {
+      correct += tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(model.apply(text, offsets), 1), labels), 'int32')).dataSync()[0]);
+      count += labels.shape[0];
+    }
+    return correct / count;
+  };
+  let totalAccu: number | null = null;
+  let accOld = 0;
+  let best: Record<string, tf.Tensor> | null = null;
+  const valAccuracy: number[] = [];
+  const before = tf.memory().numTensors;
+  for (let epoch = 0; epoch < 10; epoch++) {
+    for await (const [labels, text, offsets] of trainLoader) {
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => crossEntropyLoss(model.apply(text, offsets), labels));
+        optimizer.applyGradients(clipGradNorm(grads, 0.1).grads);
+        value.dataSync();
+      });
+    }
+    const accuVal = await evaluate(validLoader);
+    if (totalAccu !== null && totalAccu > accuVal) scheduler.step();
+    else totalAccu = accuVal;
+    if (accuVal > accOld) {
+      accOld = accuVal;
+      if (best !== null) tf.dispose(Object.values(best));
+      best = model.stateDict();
+    }
+    valAccuracy.push(accuVal);
+  }
+  const final = await evaluate(testLoader);
+  if (best === null) throw new Error('validation accuracy never rose above 0');
+  model.loadStateDict(best);
+  const bestAccuracy = await evaluate(testLoader);
+  tf.dispose(Object.values(best));
+  assert.equal(tf.memory().numTensors, before, 'training leaked no tensors');
+  model.dispose();
+  optimizer.dispose();
+  return { best: bestAccuracy, final, valAccuracy, seconds: (Date.now() - start) / 1000 };
+}
+
+test(
+  'held-out accuracy after the tutorial run is within 0.02 of PyTorch on average over seeds 0, 1, 2',
+  { skip: process.env.TRAINBOOK_SLOW_TESTS === '1' ? false : 'slow (about a minute): set TRAINBOOK_SLOW_TESTS=1' },
+  async () => {
+    await tf.setBackend('wasm');
+    const ours: number[] = [];
+    for (const run of golden.runs) {
+      const result = await trainOnce(run);
+      ours.push(result.best);
+      console.log(
+        `# seed ${run.seed}: held-out accuracy ${result.best.toFixed(4)} (final model ${result.final.toFixed(4)}), ` +
+          `PyTorch ${run.heldOutAccuracyBest.toFixed(4)} (final ${run.heldOutAccuracyFinal.toFixed(4)}); ${result.seconds.toFixed(1)} s; ` +
+          `validation ${result.valAccuracy.map((a) => a.toFixed(3)).join(' ')}`,
+      );
+    }
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const theirs = mean(golden.runs.map((r) => r.heldOutAccuracyBest));
+    console.log(`# mean held-out accuracy: ours ${mean(ours).toFixed(4)}, PyTorch ${theirs.toFixed(4)}`);
+    assert.ok(Math.abs(mean(ours) - theirs) <= 0.02, `mean accuracy ${mean(ours)} vs PyTorch ${theirs}`);
+  },
+);
