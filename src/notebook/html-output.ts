@@ -89,6 +89,8 @@ export function renderMime(mime: string, value: unknown, metadata: Record<string
       const scan = stripPlotlyBundles(mimeText(value), context.plotlyBundle);
       if (scan.usesPlotly) context.needsPlotly = true;
       context.removedPlotlyBundles += scan.removedBundles;
+      // An output that only carried plotly.js (liveChart shows the library as its own output) leaves nothing to see.
+      if (scan.removedBundles > 0 && scan.html.replace(/<script\b[\s\S]*?<\/script\s*>/gi, '').trim() === '') return '';
       return `<div class="output-html">${scan.html}</div>`;
     }
     case 'image/svg+xml':
@@ -165,10 +167,11 @@ export function renderOutputs(outputs: readonly Output[], context: OutputContext
     }
   }
   flush();
-  return parts.join('\n');
+  return parts.filter((part) => part !== '').join('\n');
 }
 
 function wrap(html: string, executionCount: number | undefined): string {
+  if (html === '') return '';
   const prompt = executionCount === undefined ? '' : `[${executionCount}]`;
   return `<div class="output"><div class="prompt output-prompt">${prompt}</div><div class="output-body">${html}</div></div>`;
 }

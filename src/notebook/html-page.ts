@@ -248,9 +248,8 @@ export function renderNotebookPage(notebook: Notebook, options: NotebookPageOpti
       if (!tags.includes('remove-input')) {
         parts.push(`<div class="input"><div class="prompt input-prompt">[${count}]${time}</div><pre class="source"><code class="hljs language-${language}">${highlightCode(source, language)}</code></pre></div>`);
       }
-      if (!tags.includes('remove-output') && (cell.outputs ?? []).length > 0) {
-        parts.push(`<div class="outputs">${renderOutputs(cell.outputs ?? [], context)}</div>`);
-      }
+      const outputs = tags.includes('remove-output') ? '' : renderOutputs(cell.outputs, context);
+      if (outputs !== '') parts.push(`<div class="outputs">${outputs}</div>`);
       cells.push(`<section class="${classes}" ${idAttr}>${parts.join('\n')}</section>`);
     } catch (error) {
       throw new Error(`cell ${number}${cell.id === undefined ? '' : ` (id ${cell.id})`}: ${(error as Error).message}`);

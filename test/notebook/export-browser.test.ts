@@ -76,22 +76,36 @@ describe('exported pages in Chromium from file://', { skip }, () => {
     return { page, consoleErrors };
   }
 
-  async function expectFigures(page: Page, count: number, tracesEach: number): Promise<void> {
-    await page.waitForFunction((n) => document.querySelectorAll('.js-plotly-plot .main-svg .scatterlayer .trace').length >= n, count * tracesEach, { timeout: 20_000 });
+  /** Waits for `count` plotly figures and checks each drew every trace of its figure data as a line. */
+  async function expectFigures(page: Page, count: number): Promise<void> {
+    await page.waitForFunction(
+      (n) => {
+        const plots = [...document.querySelectorAll('.js-plotly-plot')] as (Element & { data?: unknown[] })[];
+        return plots.length >= n && plots.every((plot) => plot.querySelectorAll('.scatterlayer .trace').length === (plot.data?.length ?? -1));
+      },
+      count,
+      { timeout: 20_000 },
+    );
     const figures = await page.$$eval('.js-plotly-plot', (plots) =>
-      plots.map((plot) => ({ svgs: plot.querySelectorAll('.main-svg').length, traces: plot.querySelectorAll('.scatterlayer .trace').length, points: plot.querySelectorAll('.scatterlayer .trace path.js-line').length })),
+      (plots as (Element & { data?: unknown[] })[]).map((plot) => ({
+        svgs: plot.querySelectorAll('.main-svg').length,
+        dataTraces: plot.data?.length ?? 0,
+        traces: plot.querySelectorAll('.scatterlayer .trace').length,
+        lines: plot.querySelectorAll('.scatterlayer .trace path.js-line').length,
+      })),
     );
     assert.equal(figures.length, count, `expected ${count} drawn figures, found ${JSON.stringify(figures)}`);
     for (const figure of figures) {
       assert.ok(figure.svgs >= 1, `figure without .main-svg: ${JSON.stringify(figure)}`);
-      assert.equal(figure.traces, tracesEach, `figure traces: ${JSON.stringify(figure)}`);
-      assert.equal(figure.points, tracesEach, `every trace draws a line: ${JSON.stringify(figure)}`);
+      assert.ok(figure.dataTraces >= 2, `figure data has fewer traces than the fixtures put in: ${JSON.stringify(figure)}`);
+      assert.equal(figure.traces, figure.dataTraces, `every data trace is drawn: ${JSON.stringify(figure)}`);
+      assert.equal(figure.lines, figure.dataTraces, `every trace draws a line: ${JSON.stringify(figure)}`);
     }
   }
 
   test('plotly MIME figures are drawn', async () => {
     const { page, consoleErrors } = await visit('02-plotly-mime');
-    await expectFigures(page, 2, 2);
+    await expectFigures(page, 2);
     assert.equal(await page.evaluate(() => typeof (window as unknown as { Plotly?: { version?: string } }).Plotly?.version), 'string');
     await page.screenshot({ path: join(ARTIFACTS, 'iris-02-plotly-mime.png'), fullPage: true });
     assert.deepEqual(consoleErrors, []);
@@ -100,9 +114,18 @@ describe('exported pages in Chromium from file://', { skip }, () => {
 
   test('figures written by the display helper as HTML are drawn, with one plotly.js in the page', async () => {
     const { page, consoleErrors } = await visit('03-plotly-html');
-    await expectFigures(page, 3, 2);
+    await expectFigures(page, 3);
     assert.equal(await page.$$eval('script', (scripts) => scripts.filter((s) => (s.textContent ?? '').includes('plotly.js v')).length), 1);
     await page.screenshot({ path: join(ARTIFACTS, 'iris-03-plotly-html.png'), fullPage: true });
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('a live chart whose plotly.js came in an output of its own is drawn', async () => {
+    const { page, consoleErrors } = await visit('04-live-chart');
+    await expectFigures(page, 1);
+    assert.equal(await page.$$eval('.output', (outputs) => outputs.length), 1, 'the library-only output leaves no empty block');
+    await page.screenshot({ path: join(ARTIFACTS, 'iris-04-live-chart.png'), fullPage: true });
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });
@@ -134,7 +157,7 @@ describe('exported pages in Chromium from file://', { skip }, () => {
     const page = await context.newPage();
     await page.goto(pathToFileURL(result.indexPath).href);
     const hrefs = await page.$$eval('a.nb-title', (links) => links.map((a) => (a as HTMLAnchorElement).href));
-    assert.equal(hrefs.length, 5);
+    assert.equal(hrefs.length, 6);
     for (const href of hrefs) assert.ok(existsSync(new URL(href)), `index links to a missing page: ${href}`);
     await page.click('a.nb-title >> nth=0');
     await page.waitForURL(/01-outputs\.html$/);

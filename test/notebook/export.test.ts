@@ -295,21 +295,23 @@ describe('exportCourse and the CLI', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('the committed plotly-in-HTML fixture is what the display helper writes today', () => {
-    const committed = readFileSync(join(FIXTURE_COURSE, 'iris/03-plotly-html.ipynb'), 'utf8');
-    assert.equal(stringifyNotebook(buildFixtures()['iris/03-plotly-html.ipynb']), committed, 'regenerate with: npx tsx test/fixtures/export/make-fixtures.ts');
+  test('the committed fixtures are what the display helper writes today', () => {
+    for (const [path, notebook] of Object.entries(buildFixtures())) {
+      const committed = readFileSync(join(FIXTURE_COURSE, path), 'utf8');
+      assert.equal(stringifyNotebook(notebook), committed, `${path} is stale; regenerate with: npx tsx test/fixtures/export/make-fixtures.ts`);
+    }
   });
 
   test('each notebook gets a page and an .ipynb copy, sections in the requested order', () => {
     assert.deepEqual(
       result.notebooks.map((n) => `${n.section}/${n.name}`),
-      ['iris/01-outputs', 'iris/02-plotly-mime', 'iris/03-plotly-html', 'ag-news/01-failed', 'ag-news/02-no-record'],
+      ['iris/01-outputs', 'iris/02-plotly-mime', 'iris/03-plotly-html', 'iris/04-live-chart', 'ag-news/01-failed', 'ag-news/02-no-record'],
     );
     for (const n of result.notebooks) {
       assert.ok(existsSync(n.htmlPath), n.htmlPath);
       assert.ok(n.ipynbPath !== undefined && existsSync(n.ipynbPath));
     }
-    assert.deepEqual(result.notebooks.map((n) => n.hasPlotly), [false, true, true, false, false]);
+    assert.deepEqual(result.notebooks.map((n) => n.hasPlotly), [false, true, true, true, false, false]);
     for (const n of result.notebooks) assert.equal(countPlotlyBundles(readFileSync(n.htmlPath, 'utf8')), n.hasPlotly ? 1 : 0, n.name);
   });
 
@@ -322,7 +324,7 @@ describe('exportCourse and the CLI', () => {
     assert.match(index, /<a href="ag-news\/01-failed.html#cell-4"><span class="status failed"[^>]*>failed at cell 4<\/span><\/a>/);
     assert.match(index, /<span class="status unknown">no run record<\/span>/);
     assert.match(index, /12 s \(quick\)/);
-    assert.match(index, /5 notebooks in 2 sections · 3 ran ok · 1 failed · total run time 1 min 29 s/);
+    assert.match(index, /6 notebooks in 2 sections · 4 ran ok · 1 failed · total run time 1 min 34 s/);
   });
 
   test('pages link to the previous and next notebook of their own section only', () => {
@@ -330,8 +332,8 @@ describe('exportCourse and the CLI', () => {
     const first = page('01-outputs');
     assert.match(first, /<a rel="next" href="02-plotly-mime.html">/);
     assert.ok(!first.includes('rel="prev"'));
-    const last = page('03-plotly-html');
-    assert.match(last, /<a class="prev" rel="prev" href="02-plotly-mime.html"><span class="label">← Previous<\/span>Plotly figures as JSON<\/a>/);
+    const last = page('04-live-chart');
+    assert.match(last, /<a class="prev" rel="prev" href="03-plotly-html.html"><span class="label">← Previous<\/span>Plotly figures as HTML<\/a>/);
     assert.ok(!last.includes('rel="next"'), 'the last iris page must not link into ag-news');
     assert.match(last, /<a href="..\/index.html">Fixture &lt;course&gt;<\/a>/);
   });
