@@ -98,6 +98,11 @@ export { clipGradNorm } from './text/clip-grad-norm.js';
 export type { ClippedGrads } from './text/clip-grad-norm.js';
 export { StepLR } from './text/step-lr.js';
 export type { LearningRateHolder, StepLROptions } from './text/step-lr.js';
+export { agNewsSplits } from './text/ag-news-course.js';
+export type { AgNewsSplitsOptions, AgNewsSplitsResult } from './text/ag-news-course.js';
+export { AG_NEWS_BASE_URL, AG_NEWS_MD5, downloadAgNews, md5File } from './text/download.js';
+export type { AgNewsSplit, DownloadAgNewsOptions, DownloadResult } from './text/download.js';
+export { downloadCommand } from './text/download-cli.js';
 
 // --- vision (Fashion-MNIST) ---
 export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx, readIdx, type IdxArray } from './vision/idx.js';
