@@ -38,7 +38,6 @@ async function main(): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error('control-worker: must run as a worker thread of the trainbook kernel');
   const shared = new Int32Array(data.shared);
-  const { key, signature_scheme: scheme } = data.connection;
   const post = (event: ControlEvent): void => port.postMessage(event);
 
   const heartbeat = new zmq.Reply({ linger: 0 });
@@ -58,10 +57,32 @@ async function main(): Promise<void> {
   }, 1000);
 
   void (async () => {
-    for await (const frames of heartbeat) await heartbeat.send(frames);
+    try {
+      for await (const frames of heartbeat) await heartbeat.send(frames);
+    } catch {
+      // Closed at exit.
+    }
   })();
 
+  // The main thread asks the control thread to close its sockets before the process exits.
+  port.on('message', (message: { type?: string }) => {
+    if (message.type !== 'close') return;
+    clearInterval(watch);
+    heartbeat.close();
+    control.close();
+    port.close();
+  });
+
   post({ type: 'ready' });
+  try {
+    await serveControl(control, data, shared, post);
+  } catch (error) {
+    if (!control.closed) throw error;
+  }
+}
+
+async function serveControl(control: zmq.Router, data: ControlWorkerData, shared: Int32Array, post: (event: ControlEvent) => void): Promise<void> {
+  const { key, signature_scheme: scheme } = data.connection;
   for await (const frames of control) {
     let msg: JupyterMessage;
     try {

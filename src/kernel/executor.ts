@@ -260,7 +260,7 @@ export function isCompleteCode(code: string): { status: 'complete' | 'incomplete
   const trimmedEnd = code.trimEnd().length;
   for (const d of diags) {
     const text = typeof d.messageText === 'string' ? d.messageText : d.messageText.messageText;
-    const atEnd = d.start >= trimmedEnd && d.length === 0 ? true : d.start + d.length >= end && d.start >= trimmedEnd - 1;
+    const atEnd = d.start >= trimmedEnd && d.start + d.length <= end;
     if ((atEnd && text.endsWith(' expected.')) || /^Unterminated template literal|^'\*\/' expected/.test(text)) {
       return { status: 'incomplete', indent: indentAfter(code) };
     }

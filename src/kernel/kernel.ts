@@ -161,13 +161,14 @@ export class Kernel {
     this.installProcessGuards();
     this.installOutput();
     this.installDisplay();
-    await this.shell.bind(channelUrl(this.connection, 'shell'));
     await this.iopub.bind(channelUrl(this.connection, 'iopub'));
+    // Goes out before any client has subscribed (as in ipykernel); a new subscriber's first message is iopub_welcome.
+    this.publish('status', { execution_state: 'starting' }, undefined);
+    void this.subscriptionLoop();
+    await this.shell.bind(channelUrl(this.connection, 'shell'));
     await this.stdin.bind(channelUrl(this.connection, 'stdin'));
     await this.startControlThread();
     void this.shellLoop();
-    void this.subscriptionLoop();
-    this.publish('status', { execution_state: 'starting' }, undefined);
   }
 
   private async startControlThread(): Promise<void> {
@@ -215,9 +216,18 @@ export class Kernel {
     } catch {
       // Exiting anyway.
     }
-    for (const socket of [this.shell, this.iopub, this.stdin]) socket.close();
-    // Let queued iopub frames go out before the process ends.
-    setTimeout(() => process.exit(code), 50);
+    // Let queued iopub frames go out, stop the control thread (its sockets), then end the process.
+    setTimeout(() => {
+      for (const socket of [this.shell, this.iopub, this.stdin]) socket.close();
+      const done = (): never => process.exit(code);
+      setTimeout(done, 1000).unref();
+      const worker = this.worker;
+      if (worker === undefined) done();
+      else {
+        worker.once('exit', done);
+        worker.postMessage({ type: 'close' });
+      }
+    }, 50);
   }
 
   // --- process guards ---
