@@ -76,6 +76,8 @@ export interface NotebookStatus {
   duration?: number;
   /** Whether it ran in quick mode, when the runner recorded it. */
   quick?: boolean;
+  /** ISO 8601 time the run finished, when the runner recorded it. */
+  executedAt?: string;
   /** Whether the status came from `metadata.trainbook` (true) or was read off the outputs. */
   fromMetadata: boolean;
 }
@@ -100,6 +102,7 @@ export function notebookStatus(notebook: Notebook): NotebookStatus {
   if (run.duration !== undefined) status.duration = run.duration;
   if (run.quick !== undefined) status.quick = run.quick;
   if (run.error !== undefined) status.error = run.error;
+  if (run.executedAt !== undefined) status.executedAt = run.executedAt;
   if (run.status === 'failed') {
     const byId = run.failedCellId === undefined ? -1 : notebook.cells.findIndex((c) => c.id === run.failedCellId);
     const failedCell = byId !== -1 ? byId + 1 : run.failedCell ?? firstErrorCell(notebook.cells);
@@ -260,6 +263,10 @@ export function renderNotebookPage(notebook: Notebook, options: NotebookPageOpti
   const runBits: string[] = [statusBadge(status, (n) => `#cell-${n}`)];
   if (status.duration !== undefined) runBits.push(`<span>ran in ${formatDuration(status.duration)}</span>`);
   if (status.quick === true) runBits.push('<span>quick mode</span>');
+  const executed = status.executedAt === undefined ? undefined : new Date(status.executedAt);
+  if (executed !== undefined && !Number.isNaN(executed.getTime())) {
+    runBits.push(`<time datetime="${escapeHtml(executed.toISOString())}">${executed.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>`);
+  }
   if (options.ipynbHref !== undefined) runBits.push(`<a href="${escapeHtml(options.ipynbHref)}" download>Download .ipynb</a>`);
 
   const course = options.courseTitle ?? 'trainbook';

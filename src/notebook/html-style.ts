@@ -104,7 +104,7 @@ hr { border: 0; border-top: 1px solid var(--border); margin: 2em 0; }
 .code-cell .input, .output { display: grid; grid-template-columns: 3.5em minmax(0, 1fr); column-gap: 0.5em; }
 .prompt { font-family: var(--mono); font-size: 0.8em; color: var(--muted); text-align: right; padding-top: 0.7em; white-space: nowrap; }
 .cell-time { display: block; font-size: 0.9em; opacity: 0.85; }
-.injected-note { color: var(--muted); font-size: 0.8em; margin: 0 0 0.2em 4.4em; }
+.injected-note { color: var(--muted); font-size: 0.8em; margin: 0 0 0.2em calc(4em / 0.8); }
 .output-prompt { color: #a0410d; padding-top: 0.35em; }
 .source { background: var(--code-bg); border: 1px solid var(--border); border-radius: 6px; padding: 10px 14px; }
 .outputs { margin-top: 4px; }
@@ -117,7 +117,7 @@ hr { border: 0; border-top: 1px solid var(--border); margin: 2em 0; }
 .output-html, .output-markdown, .output-image, .output-plotly { padding: 4px 0; }
 .plotly-figure { width: 100%; min-height: 360px; }
 .cell.failed .source { border-color: var(--fail); box-shadow: 0 0 0 1px var(--fail); }
-.cell .failed-note { color: var(--fail); font-weight: 600; font-size: 0.85em; margin: 0 0 0.3em 4em; }
+.cell .failed-note { color: var(--fail); font-weight: 600; font-size: 0.85em; margin: 0 0 0.3em calc(4em / 0.85); }
 .cell.not-run .source { opacity: 0.6; border-style: dashed; }
 .raw-cell pre { padding: 8px 14px; border: 1px dashed var(--border); border-radius: 6px; }
 
@@ -134,7 +134,7 @@ hr { border: 0; border-top: 1px solid var(--border); margin: 2em 0; }
 @media (max-width: 640px) {
   .code-cell .input, .output { grid-template-columns: minmax(0, 1fr); }
   .prompt { text-align: left; padding-top: 0; }
-  .cell .failed-note { margin-left: 0; }
+  .cell .failed-note, .injected-note { margin-left: 0; }
 }
 
 @media print {

@@ -246,6 +246,11 @@ describe('titles and status', () => {
     assert.deepEqual(notebookStatus(nb([codeCell([])])), { kind: 'unknown', fromMetadata: false });
   });
 
+  test('the page shows when and how long the notebook ran', () => {
+    const page = renderNotebookPage(nb([codeCell([])], { trainbook: { status: 'ok', duration: 125, quick: true, executedAt: '2026-11-21T20:57:31.123Z' } }));
+    assert.match(page.html, /<span class="status ok">ran ok<\/span><span>ran in 2 min 05 s<\/span><span>quick mode<\/span><time datetime="2026-11-21T20:57:31.123Z">2026-11-21 20:57 UTC<\/time>/);
+  });
+
   test('durations read like people write them', () => {
     assert.equal(formatDuration(4.24), '4.2 s');
     assert.equal(formatDuration(38.4), '38 s');
