@@ -49,6 +49,9 @@ process.stdin.resume();
 setInterval(() => { if (String(process.ppid) !== parentPid) killGroup(); }, 500);
 `;
 
+/** How long to wait for iopub's `status: idle` after the `execute_reply` arrived. */
+const IDLE_AFTER_REPLY_MS = 5000;
+
 /** Every kernel process group this process started and has not yet reaped. */
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
@@ -195,7 +198,9 @@ export class KernelClient {
   private readonly shell = new zmq.Dealer({ linger: 0 });
   private readonly control = new zmq.Dealer({ linger: 0 });
   private readonly stdin = new zmq.Dealer({ linger: 0 });
-  private readonly iopub = new zmq.Subscriber({ linger: 0 });
+  // No receive limit: a publisher drops messages (the final `status: idle` too) when the subscriber's queue is full,
+  // and a cell printing thousands of lines would then never finish.
+  private readonly iopub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
   private readonly shellQueue = new SendQueue(this.shell);
   private readonly controlQueue = new SendQueue(this.control);
   private readonly stdinQueue = new SendQueue(this.stdin);
@@ -546,7 +551,9 @@ export class KernelClient {
     };
     this.collectors.set(id, collector);
     const { promise: replyPromise } = this.sendAndWait('shell', msg);
-    const both = Promise.all([replyPromise, idle]).then(([reply]) => reply);
+    // Like nbclient's iopub_timeout: once the reply is in, give iopub a few seconds to deliver `idle`, then go on.
+    const idleAfterReply = replyPromise.then(() => Promise.race([idle, sleep(IDLE_AFTER_REPLY_MS)]));
+    const both = Promise.all([replyPromise, idleAfterReply]).then(([reply]) => reply);
     const timeoutMs = options.timeoutMs ?? 0;
     let status: ExecuteStatus;
     let reply: JupyterMessage | null = null;

@@ -49,8 +49,10 @@ export interface CellResult {
  * PyTorch: none.
  */
 export interface RunFailure {
-  /** 1-based cell number over all cells (markdown included), as Jupyter shows "cell N". */
+  /** 1-based cell number over all cells (markdown included) of the executed notebook (with any injected cell). */
   cellNumber: number;
+  /** 1-based cell number in the source notebook (without the injected cell); undefined for the injected cell. */
+  sourceCellNumber?: number;
   cellId: string;
   /** 1-based line in the cell's source, when the error says (TypeScript diagnostics, Python tracebacks). */
   line?: number;
@@ -130,15 +132,23 @@ function checkParamName(name: string): void {
 
 /**
  * Insert (or replace) the `injected-parameters` cell: after the cell tagged `parameters`, or at the top when there is
- * none (papermill's rule). Returns a warning when no cell is tagged `parameters`.
+ * none (papermill's rule). Values are written verbatim: `const name = value;` (TypeScript), `name = value` (Python).
+ * Returns a warning when no cell is tagged `parameters`.
  *
  * PyTorch: none (papermill's parameter injection, with TypeScript `const` declarations).
  */
-export function injectParameters(notebook: Notebook, params: Record<string, string>): string | undefined {
+export function injectParameters(
+  notebook: Notebook,
+  params: Record<string, string>,
+  language = 'typescript',
+): string | undefined {
   const names = Object.keys(params);
   if (names.length === 0) return undefined;
   for (const name of names) checkParamName(name);
-  const source = ['// Parameters injected by trainbook run', ...names.map((n) => `const ${n} = ${params[n]};`)].join('\n');
+  const python = language.toLowerCase() === 'python';
+  const source = python
+    ? ['# Parameters injected by trainbook run', ...names.map((n) => `${n} = ${params[n]}`)].join('\n')
+    : ['// Parameters injected by trainbook run', ...names.map((n) => `const ${n} = ${params[n]};`)].join('\n');
   const cell: CodeCell = {
     cell_type: 'code',
     id: newCellId(),
@@ -186,7 +196,7 @@ export function locateError(error: ErrorOutput, source: string): { line?: number
     const match = /^(\d+):\d+ - /m.exec(text);
     if (match) return fromLine(Number(match[1]));
   }
-  const ipython = /Cell In\[\d+\], line (\d+)/.exec(text) ?? /^-+> ?(\d+)/m.exec(text);
+  const ipython = /Cell In ?\[\d+\], line (\d+)/.exec(text) ?? /^-+> ?(\d+)/m.exec(text);
   if (ipython) return fromLine(Number(ipython[1]));
   const tslab = /evalmachine\.<anonymous>:\d+\n(.*)\n/.exec(text);
   if (tslab) {
@@ -226,10 +236,15 @@ const ABORT_RETRIES = 8;
 export async function runNotebook(path: string, options: RunOptions = {}): Promise<RunResult> {
   const notebook = await readNotebook(path);
   const warnings: string[] = [];
+  const kernelName = options.kernelSpec?.name ?? options.kernelName ?? notebookKernelName(notebook) ?? 'tslab';
+  const spec = options.kernelSpec ?? getKernelSpec(kernelName);
+  const python = spec.language.toLowerCase() === 'python';
   const params = { ...(options.params ?? {}) };
-  if (options.quick) params.quick = 'true';
-  const warning = injectParameters(notebook, params);
+  if (options.quick) params.quick = python ? 'True' : 'true';
+  const warning = injectParameters(notebook, params, spec.language);
   if (warning) warnings.push(warning);
+  const sourceNumber = new Map<string, number>();
+  notebook.cells.filter((c) => !cellTags(c).includes(INJECTED_TAG)).forEach((c, i) => sourceNumber.set(c.id, i + 1));
 
   const codeCells = notebook.cells
     .map((cell, index) => ({ cell, index }))
@@ -238,8 +253,6 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
     cell.outputs = [];
     cell.execution_count = null;
   }
-  const kernelName = options.kernelSpec?.name ?? options.kernelName ?? notebookKernelName(notebook) ?? 'tslab';
-  const spec = options.kernelSpec ?? getKernelSpec(kernelName);
   const totalCells = codeCells.length;
   options.onProgress?.({ type: 'kernel-starting', path, totalCells });
 
@@ -311,6 +324,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
         if (!failure) {
           failure = {
             cellNumber: index + 1,
+            sourceCellNumber: sourceNumber.get(cell.id),
             cellId: cell.id,
             ...locateError(error, source),
             message: `${error.ename}: ${error.evalue}`,
@@ -328,7 +342,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
   const runInfo: Record<string, string | number | boolean | Record<string, string>> = {
     status,
     duration: Math.round(durationMs) / 1000,
-    quick: options.quick === true || params.quick === 'true',
+    quick: options.quick === true || params.quick === 'true' || params.quick === 'True',
     executedAt: new Date().toISOString(),
     kernel: kernelName,
   };
@@ -358,14 +372,15 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
 }
 
 /** One-paragraph description of a failure for the terminal: notebook, cell, line, source line and error. */
-export function describeFailure(result: RunResult): string {
+export function describeFailure(result: RunResult, options: { brief?: boolean } = {}): string {
   const failure = result.failure;
   if (!failure) return `${result.path}: ok`;
-  const where = `${result.path}: cell ${failure.cellNumber}` + (failure.line !== undefined ? `, line ${failure.line}` : '');
+  const cell = failure.sourceCellNumber !== undefined ? `cell ${failure.sourceCellNumber}` : 'the injected parameters cell';
+  const where = `${result.path}: ${cell} (id ${failure.cellId})` + (failure.line !== undefined ? `, line ${failure.line}` : '');
   const lines = [`${where}: ${failure.message.split('\n')[0]}`];
   if (failure.sourceLine !== undefined) lines.push(`  > ${failure.sourceLine.trim()}`);
   const trace = failure.error.traceback.map(stripAnsi).filter((l) => l.trim() !== '');
-  if (trace.length > 1) lines.push(...trace.slice(0, 12).map((l) => `  ${l}`));
+  if (trace.length > 1 && options.brief !== true) lines.push(...trace.slice(0, 12).map((l) => `  ${l}`));
   if (result.outPath) lines.push(`  executed notebook (with the error): ${result.outPath}`);
   const notRun = result.cells.filter((c) => c.status === 'not-run').length;
   if (notRun > 0) lines.push(`  ${notRun} later code cell${notRun === 1 ? ' was' : 's were'} not run`);

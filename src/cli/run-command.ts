@@ -1,0 +1,165 @@
+/**
+ * `trainbook run`: execute notebooks (in parallel up to --jobs), write executed copies, print a summary.
+ */
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join, relative, resolve, parse as parsePath } from 'node:path';
+import { describeFailure, notebookLabel, runNotebook, type RunResult } from '../notebook/run.js';
+import { parseArgs, UsageError } from './args.js';
+import { findNotebookPaths } from './find-notebooks.js';
+import { formatSeconds, ProgressDisplay } from './progress.js';
+
+export const RUN_HELP = `Usage: trainbook run <notebooks, folders or globs...> [options]
+
+Execute notebooks top to bottom on a Jupyter kernel (no Jupyter server, no Python needed) and write the
+executed copies, outputs included, also when a cell fails.
+
+Options:
+  --out <dir>          where executed notebooks go, mirroring the input paths (default: build/executed)
+  --param name=value   inject "const name = value;" after the cell tagged "parameters"; the value is a
+                       TypeScript expression written verbatim (--param epochs=3, --param name='"x"'); repeatable
+  --quick              same as --param quick=true
+  --jobs <n>           notebooks run in parallel (default: 2, at most the number of CPUs)
+  --timeout <seconds>  per-cell time limit; the cell is interrupted and the notebook fails (default: none)
+  --kernel <name>      kernelspec to use (default: the notebook's metadata.kernelspec.name, else tslab)
+  --allow-errors       keep executing after a failing cell (the run still fails)
+  --startup-timeout <seconds>  how long to wait for the kernel to start (default: 60)
+  -h, --help           show this help
+
+Exit code: 0 when every notebook ran without error, 1 when one failed, 2 for a bad command line.`;
+
+/** Path of the executed copy: the input path relative to the working directory (or its root), under `out`. */
+export function outputPathFor(input: string, outDir: string, cwd = process.cwd()): string {
+  const absolute = resolve(cwd, input);
+  let rel = relative(cwd, absolute);
+  if (rel.startsWith('..') || isAbsolute(rel)) rel = relative(parsePath(absolute).root, absolute);
+  return join(outDir, rel);
+}
+
+function positiveNumber(value: string | boolean | string[] | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`run: --${name} is "${String(value)}", expected a positive number`);
+  }
+  return n;
+}
+
+/** Parse `--param name=value` strings. */
+export function parseParams(values: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    if (eq <= 0 || eq === value.length - 1) {
+      throw new UsageError(`run: --param "${value}" should look like name=value (e.g. --param epochs=3)`);
+    }
+    const name = value.slice(0, eq).trim();
+    if (!/^[A-Za-z_$][\w$]*$/.test(name)) {
+      throw new UsageError(`run: --param name "${name}" is not a TypeScript identifier`);
+    }
+    params[name] = value.slice(eq + 1);
+  }
+  return params;
+}
+
+/** One notebook's outcome, including runs that could not start. */
+interface Outcome {
+  path: string;
+  result?: RunResult;
+  crash?: Error;
+  durationMs: number;
+}
+
+function summaryTable(outcomes: readonly Outcome[]): string {
+  const rows = outcomes.map((o) => {
+    const cells = o.result
+      ? `${o.result.cells.filter((c) => c.status !== 'not-run').length}/${o.result.cells.length}`
+      : '-';
+    const status = o.crash ? 'error (did not run)' : o.result?.status === 'ok' ? 'ok' : `FAILED (cell ${o.result?.failure?.sourceCellNumber ?? 'params'})`;
+    return [o.path, cells, formatSeconds(o.durationMs), status];
+  });
+  const header = ['notebook', 'cells', 'time', 'status'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/**
+ * Run the `run` command; returns the exit code.
+ *
+ * PyTorch: none (papermill / `jupyter nbconvert --execute` on the command line).
+ */
+export async function runCommand(argv: string[]): Promise<number> {
+  const { positionals, options } = parseArgs(
+    argv,
+    {
+      out: { value: true },
+      param: { value: true, repeat: true },
+      quick: {},
+      jobs: { value: true },
+      timeout: { value: true },
+      kernel: { value: true },
+      'allow-errors': {},
+      'startup-timeout': { value: true },
+      help: {},
+    },
+    'run',
+  );
+  if (options.help) {
+    process.stdout.write(RUN_HELP + '\n');
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('run: give at least one notebook, folder or glob (e.g. trainbook run notebooks)');
+  const paths = findNotebookPaths(positionals);
+  const outDir = typeof options.out === 'string' ? options.out : join('build', 'executed');
+  const params = parseParams((options.param as string[] | undefined) ?? []);
+  const jobs = Math.floor(positiveNumber(options.jobs, 'jobs', Math.min(2, availableParallelism())));
+  const timeoutSeconds = positiveNumber(options.timeout, 'timeout', 0);
+  const startupSeconds = positiveNumber(options['startup-timeout'], 'startup-timeout', 60);
+  const progress = new ProgressDisplay();
+  progress.start();
+  const outcomes: Outcome[] = new Array<Outcome>(paths.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length) {
+      const index = next++;
+      const path = paths[index];
+      const label = notebookLabel(path);
+      const started = performance.now();
+      try {
+        const result = await runNotebook(path, {
+          outPath: outputPathFor(path, outDir),
+          params,
+          quick: options.quick === true,
+          kernelName: typeof options.kernel === 'string' ? options.kernel : undefined,
+          cellTimeoutMs: timeoutSeconds * 1000,
+          allowErrors: options['allow-errors'] === true,
+          startupTimeoutMs: startupSeconds * 1000,
+          onProgress: (event) => progress.update(label, event),
+        });
+        outcomes[index] = { path, result, durationMs: performance.now() - started };
+        for (const warning of result.warnings) progress.log(`${path}: warning: ${warning}`);
+        progress.log(
+          result.status === 'ok'
+            ? `ok      ${path} (${result.cells.length} cells, ${formatSeconds(result.durationMs)})`
+            : `FAILED  ${describeFailure(result)}`,
+        );
+      } catch (error) {
+        outcomes[index] = { path, crash: error as Error, durationMs: performance.now() - started };
+        progress.log(`ERROR   ${path}: ${(error as Error).message}`);
+      } finally {
+        progress.finish(path);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, paths.length) }, worker));
+  progress.stop();
+  process.stderr.write('\n' + summaryTable(outcomes) + '\n');
+  const failed = outcomes.filter((o) => o.crash || o.result?.status !== 'ok');
+  if (failed.length > 0) {
+    process.stderr.write(`\n${failed.length} of ${outcomes.length} notebook${outcomes.length === 1 ? '' : 's'} failed:\n`);
+    for (const o of failed) process.stderr.write((o.result ? describeFailure(o.result, { brief: true }) : `${o.path}: ${o.crash?.message}`) + '\n');
+    return 1;
+  }
+  process.stderr.write(`\nAll ${outcomes.length} notebook${outcomes.length === 1 ? '' : 's'} ran; executed copies in ${outDir}\n`);
+  return 0;
+}
