@@ -3,8 +3,8 @@
  */
 import { showFigure, type FigureOptions, type PlotlyFigure, type PlotlyTrace } from './plotly.js';
 
-/** Metric values per epoch by name, e.g. `{ loss: [...], valLoss: [...], valAccuracy: [...] }` (index 0 is epoch 1). */
-export type MetricHistory = Record<string, readonly number[]>;
+/** Metric values per epoch by name, e.g. `{ loss: [...], valLoss: [...], valAccuracy: [...] }` (index 0 is epoch 1; `null` or NaN is a gap). */
+export type MetricHistory = Record<string, readonly (number | null)[]>;
 
 /** A metric history, or anything holding one in a `history` field (trainbook's `History`, tf.js `model.fit`'s result). */
 export type HistoryLike = MetricHistory | { readonly history: MetricHistory };
@@ -63,8 +63,8 @@ export function metricHistory(history: HistoryLike): MetricHistory {
   }
   for (const [key, values] of Object.entries(record)) {
     if (!Array.isArray(values)) throw new Error(`plotHistory: history.${key} is ${typeof values}, expected an array of numbers (one per epoch)`);
-    const bad = values.findIndex((v) => typeof v !== 'number');
-    if (bad >= 0) throw new Error(`plotHistory: history.${key}[${bad}] is ${typeof values[bad]}, expected a number`);
+    const bad = values.findIndex((v) => typeof v !== 'number' && v !== null);
+    if (bad >= 0) throw new Error(`plotHistory: history.${key}[${bad}] is ${typeof values[bad]}, expected a number (or null for a gap)`);
   }
   return record as MetricHistory;
 }
@@ -85,7 +85,7 @@ export function historyFigure(history: HistoryLike, options: PlotHistoryOptions 
   const accuracyKeys = keys.filter((k) => !isLoss(k));
   const arrangement = options.arrangement ?? 'subplots';
   const both = lossKeys.length > 0 && accuracyKeys.length > 0;
-  const allValues = accuracyKeys.flatMap((k) => (record[k] ?? []).filter(Number.isFinite));
+  const allValues = accuracyKeys.flatMap((k) => (record[k] ?? []).filter((v): v is number => v !== null && Number.isFinite(v)));
   const fractions = allValues.length > 0 && allValues.every((v) => v >= 0 && v <= 1);
   const longest = Math.max(1, ...keys.map((k) => record[k]?.length ?? 0));
 
@@ -101,7 +101,7 @@ export function historyFigure(history: HistoryLike, options: PlotHistoryOptions 
       mode: longest <= 30 ? 'lines+markers' : 'lines',
       name: metricLabel(key),
       x: values.map((_, i) => i + 1),
-      y: values.map((v) => (Number.isFinite(v) ? v : null)),
+      y: values.map((v) => (v !== null && Number.isFinite(v) ? v : null)),
       line: { color, dash: accuracy && arrangement === 'twoAxes' && both ? 'dot' : 'solid' },
       marker: { size: 5 },
       hovertemplate: `epoch %{x}<br>${metricLabel(key)} %{y:${accuracy && fractions ? '.2%' : '.4f'}}<extra></extra>`,

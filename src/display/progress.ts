@@ -46,7 +46,7 @@ function formatInfo(info: ProgressInfo | undefined): string {
   if (info === undefined) return '';
   if (typeof info === 'string') return info;
   return Object.entries(info)
-    .map(([k, v]) => `${k}=${typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : v}`)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v)) : v}`)
     .join(', ');
 }
 

@@ -198,7 +198,7 @@ export class RecordingSink implements DisplaySink {
 }
 
 let explicitSink: DisplaySink | undefined;
-let detectedTslab: DisplaySink | undefined;
+let detectedTslab: { jupyter: Record<string, unknown>; sink: DisplaySink } | undefined;
 
 /**
  * Sets the sink every display helper uses from now on; `undefined` restores automatic choice
@@ -249,7 +249,7 @@ function isTslabModule(x: unknown): x is TslabModule {
  * finds the kernel's own copy, wherever tslab is installed; plain Node never loaded it.
  */
 function detectTslabKernel(): DisplaySink | undefined {
-  if (detectedTslab !== undefined) return detectedTslab;
+  if (detectedTslab !== undefined && typeof detectedTslab.jupyter.lastWriteDisplayData === 'function') return detectedTslab.sink;
   const require = createRequire(import.meta.url);
   const suffix = `${sep}tslab${sep}dist${sep}jupyter.js`;
   for (const [path, loaded] of Object.entries(require.cache as Record<string, LoadedModule | undefined>)) {
@@ -258,8 +258,8 @@ function detectTslabKernel(): DisplaySink | undefined {
     if (!isObject(jupyter) || typeof jupyter.lastWriteDisplayData !== 'function') continue;
     const publicModule: unknown = require(path.slice(0, -'jupyter.js'.length) + 'public.js');
     if (!isTslabModule(publicModule)) continue;
-    detectedTslab = tslabSink(publicModule);
-    return detectedTslab;
+    detectedTslab = { jupyter, sink: tslabSink(publicModule) };
+    return detectedTslab.sink;
   }
   return undefined;
 }

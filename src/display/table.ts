@@ -92,10 +92,17 @@ function frameGrid(frame: FrameLike, options: TableOptions): Grid {
   const rowPositions = shownPositions(rows.length, maxRows);
   const columnPositions = shownPositions(frame.columns.length, maxColumns);
   const index = frame.index ?? rows.map((_, i) => i);
-  const columnTexts = columnPositions.map((c) =>
-    c < 0 ? { texts: rowPositions.map(() => ELLIPSIS), numeric: false } : formatColumn(rowPositions.map((r) => (r < 0 ? undefined : rows[r]?.[c]))),
-  );
-  const cells = rowPositions.map((r, i) => columnTexts.map((column) => (r < 0 ? ELLIPSIS : (column.texts[i] ?? ''))));
+  const realRows = rowPositions.filter((r) => r >= 0);
+  const columnTexts = columnPositions.map((c) => {
+    if (c < 0) return { texts: realRows.map(() => ELLIPSIS), numeric: false };
+    return formatColumn(realRows.map((r) => rows[r]?.[c]));
+  });
+  let real = 0;
+  const cells = rowPositions.map((r) => {
+    if (r < 0) return columnTexts.map(() => ELLIPSIS);
+    const i = real++;
+    return columnTexts.map((column) => column.texts[i] ?? '');
+  });
   return {
     header: columnPositions.map((c) => (c < 0 ? ELLIPSIS : String(frame.columns[c]))),
     rowLabels: rowPositions.map((r) => (r < 0 ? ELLIPSIS : String(index[r]))),
