@@ -76,6 +76,7 @@ BACKEND = """
 // The fastest backend here (notebook 08 of the Iris section), then XNNPACK for transposed matMuls.
 const device = await currentAccelerator();
 useFastWasmKernels();
+console.log(`backend: ${device.name} (${device.description})`);
 """
 
 write(
@@ -161,11 +162,14 @@ each batch in one step and disposes it when the next one is asked for.
 const trainDataloader = new DataLoader(trainingData, { batchSize: 64 });
 const testDataloader = new DataLoader(testData, { batchSize: 64 });
 
-for await (const [X, y] of testDataloader) {
-  console.log(`Shape of X [N, H, W]: [${X.shape}]`);
-  console.log(`Shape of y: [${y.shape}] ${y.dtype}`);
-  break;
+async function showFirstBatch(): Promise<void> {
+  for await (const [X, y] of testDataloader) {
+    console.log(`Shape of X [N, H, W]: [${X.shape}]`);
+    console.log(`Shape of y: [${y.shape}] ${y.dtype}`);
+    break; // the loader disposes the batch
+  }
 }
+await showFirstBatch();
 console.log(`batches per epoch: ${trainDataloader.length} for training, ${testDataloader.length} for testing`);
 """
         ),
@@ -217,17 +221,20 @@ equally likely (about 0.1 each).
         ),
         code(
             """
-for await (const [X, y] of testDataloader) {
-  tf.tidy(() => {
-    const logits = model.predict(X) as tf.Tensor2D;          // [64, 10]
-    const predProbab = tf.softmax(logits);                    // [64, 10], rows sum to 1
-    const yPred = predProbab.argMax(1);                       // [64]
-    console.log(`logits: [${logits.shape}]`);
-    console.log(`probabilities of the first image: ${Array.from(predProbab.slice([0, 0], [1, 10]).dataSync(), (p) => p.toFixed(3)).join(" ")}`);
-    console.log(`predicted class of the first image: ${FASHION_MNIST_CLASSES[yPred.dataSync()[0]]}, true class: ${FASHION_MNIST_CLASSES[y.dataSync()[0]]}`);
-  });
-  break;
+async function predictFirstBatch(): Promise<void> {
+  for await (const [X, y] of testDataloader) {
+    tf.tidy(() => {
+      const logits = model.predict(X) as tf.Tensor2D;          // [64, 10]
+      const predProbab = tf.softmax(logits);                    // [64, 10], rows sum to 1
+      const yPred = predProbab.argMax(1);                       // [64]
+      console.log(`logits: [${logits.shape}]`);
+      console.log(`probabilities of the first image: ${Array.from(predProbab.slice([0, 0], [1, 10]).dataSync(), (p) => p.toFixed(3)).join(" ")}`);
+      console.log(`predicted class of the first image: ${FASHION_MNIST_CLASSES[yPred.dataSync()[0]]}, true class: ${FASHION_MNIST_CLASSES[y.dataSync()[0]]}`);
+    });
+    break;
+  }
 }
+await predictFirstBatch();
 """
         ),
         code(
@@ -305,8 +312,8 @@ images only):
             """
 const trainingData = loadFashionMNIST("../../data/fashion-mnist", { train: true, maxExamples: quick ? 2000 : undefined });
 const testData = loadFashionMNIST("../../data/fashion-mnist", { train: false });
-const trainDataloader = new DataLoader(trainingData, { batchSize });
-const testDataloader = new DataLoader(testData, { batchSize });
+const trainDataloader = new DataLoader(trainingData, { batchSize: batchSize });
+const testDataloader = new DataLoader(testData, { batchSize: batchSize });
 let model = fashionClassifier();
 """
         ),
@@ -656,16 +663,20 @@ Accuracy per class on the validation set: shirts, T-shirts, pullovers and coats 
         ),
         code(
             """
-const perClass = FASHION_MNIST_CLASSES.map(() => ({ correct: 0, total: 0 }));
-for await (const [inputs, labels] of valLoader) {
-  const predictedClasses = tf.tidy(() => (net.predict(inputs) as tf.Tensor2D).argMax(1));
-  const predicted = predictedClasses.dataSync();
-  predictedClasses.dispose();
-  labels.dataSync().forEach((label, k) => {
-    perClass[label].total++;
-    if (predicted[k] === label) perClass[label].correct++;
-  });
+async function accuracyPerClass(): Promise<{ correct: number; total: number }[]> {
+  const counts = FASHION_MNIST_CLASSES.map(() => ({ correct: 0, total: 0 }));
+  for await (const [inputs, labels] of valLoader) {
+    const predictedClasses = tf.tidy(() => (net.predict(inputs) as tf.Tensor2D).argMax(1));
+    const predicted = predictedClasses.dataSync();
+    predictedClasses.dispose();
+    labels.dataSync().forEach((label, k) => {
+      counts[label].total++;
+      if (predicted[k] === label) counts[label].correct++;
+    });
+  }
+  return counts;
 }
+const perClass = await accuracyPerClass();
 console.table(perClass.map((c, label) => ({ class: FASHION_MNIST_CLASSES[label], accuracy: `${(100 * c.correct / c.total).toFixed(1)}%` })));
 """
         ),

@@ -1,0 +1,164 @@
+/**
+ * `npm run bench`: trainbook (tf.js) against PyTorch on the course's workloads, side by side.
+ *
+ * One process tree: this orchestrator starts a tf.js worker per variant (bench/tfjs_worker.ts)
+ * and one PyTorch worker (bench/torch_bench.py), warms each workload up, then interleaves
+ * repetitions (rotating the order every round) so that every side sees the same machine load.
+ * Each repetition runs several units (epochs or steps); the table shows the median over the
+ * repetitions of the mean time per unit. Writes the table to bench/RESULTS.md.
+ *
+ * Environment: BENCH_REPS (default 7), BENCH_SCALE (multiplies units per repetition, default 1),
+ * PYTHON (default python3).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { createInterface, type Interface } from 'node:readline';
+
+const here = new URL('.', import.meta.url).pathname;
+const root = new URL('..', import.meta.url).pathname;
+const reps = Number(process.env.BENCH_REPS ?? 7);
+const scale = Number(process.env.BENCH_SCALE ?? 1);
+
+interface Reply { ms?: number[]; error?: string; threads?: number; ready?: boolean }
+
+/** A worker process that answers one JSON line per JSON request line. */
+class Worker {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly lines: Interface;
+  private readonly pending: ((reply: Reply) => void)[] = [];
+  stderr = '';
+
+  constructor(readonly label: string, command: string, args: string[]) {
+    this.child = spawn(command, args, { cwd: root });
+    this.child.stderr.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString();
+    });
+    this.lines = createInterface({ input: this.child.stdout });
+    this.lines.on('line', (line) => {
+      const reply = JSON.parse(line) as Reply;
+      if (reply.ready === true) return;
+      this.pending.shift()?.(reply);
+    });
+    this.child.on('exit', (code) => {
+      for (const resolve of this.pending.splice(0)) resolve({ error: `${label} exited with code ${code}: ${this.stderr.slice(-2000)}` });
+    });
+  }
+
+  request(body: Record<string, unknown>): Promise<Reply> {
+    return new Promise((resolve) => {
+      this.pending.push(resolve);
+      this.child.stdin.write(`${JSON.stringify(body)}\n`);
+    });
+  }
+
+  close(): void {
+    this.child.stdin.write(`${JSON.stringify({ quit: true })}\n`);
+    this.child.stdin.end();
+  }
+}
+
+interface Config { key: string; implementation: string; backend: string; worker: Worker; extra: Record<string, unknown> }
+interface WorkloadSpec { name: string; title: string; unitName: string; samplesPerUnit: number; units: number; configs: string[] }
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+const python = process.env.PYTHON ?? 'python3';
+const torchInfo = JSON.parse(
+  await new Promise<string>((resolve, reject) => {
+    const p = spawn(python, [`${here}torch_bench.py`, '--info']);
+    let out = '';
+    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${python} bench/torch_bench.py --info failed (${code}); is torch installed?`))));
+  }),
+) as { torch: string; default_threads: number };
+
+const tsx = ['--import', 'tsx', `${here}tfjs_worker.ts`];
+const workers = {
+  wasm: new Worker('tf.js wasm', process.execPath, [...tsx, 'wasm']),
+  wasmStock: new Worker('tf.js wasm (stock kernels)', process.execPath, [...tsx, 'wasm-stock']),
+  torch: new Worker('PyTorch', python, [`${here}torch_bench.py`]),
+};
+const tfjsVersion = (JSON.parse(readFileSync(`${root}node_modules/@tensorflow/tfjs/package.json`, 'utf8')) as { version: string }).version;
+const configs: Record<string, Config> = {
+  wasm: { key: 'wasm', implementation: 'trainbook (tf.js)', backend: 'wasm + useFastWasmKernels, 1 thread', worker: workers.wasm, extra: {} },
+  wasmStock: { key: 'wasmStock', implementation: 'trainbook (tf.js)', backend: 'wasm, stock tf.js 4.22 kernels, 1 thread', worker: workers.wasmStock, extra: {} },
+  torch1: { key: 'torch1', implementation: 'PyTorch', backend: 'CPU, 1 thread', worker: workers.torch, extra: { threads: 1 } },
+  torchDefault: { key: 'torchDefault', implementation: 'PyTorch', backend: `CPU, ${torchInfo.default_threads} threads (default)`, worker: workers.torch, extra: { threads: torchInfo.default_threads } },
+};
+
+const workloads: WorkloadSpec[] = [
+  { name: 'iris-epoch', title: 'Iris epoch (4-16-8-3, Adam, batch 10, 105 rows + validation)', unitName: 'epoch', samplesPerUnit: 105, units: Math.max(1, Math.round(10 * scale)), configs: ['wasm', 'wasmStock', 'torch1', 'torchDefault'] },
+  { name: 'mlp-step', title: 'Fashion-MNIST MLP step (784-512-512-10, SGD momentum, batch 64)', unitName: 'step', samplesPerUnit: 64, units: Math.max(1, Math.round(20 * scale)), configs: ['wasm', 'wasmStock', 'torch1', 'torchDefault'] },
+];
+
+const loadBefore = loadavg();
+const rows: { workload: WorkloadSpec; config: Config; msPerUnit: number; spread: [number, number] }[] = [];
+for (const workload of workloads) {
+  const active = workload.configs.map((k) => configs[k] as Config);
+  const perRep = new Map<string, number[]>(active.map((c) => [c.key, []]));
+  const run = async (config: Config, units: number): Promise<number> => {
+    const reply = await config.worker.request({ workload: workload.name, units, ...config.extra });
+    if (reply.ms === undefined) throw new Error(`${config.worker.label} on ${workload.name}: ${reply.error ?? 'no timings'}`);
+    return reply.ms.reduce((a, b) => a + b, 0) / reply.ms.length;
+  };
+  for (const config of active) await run(config, Math.max(2, Math.ceil(workload.units / 2))); // warm-up
+  for (let r = 0; r < reps; r++) {
+    const order = active.map((_, i) => active[(i + r) % active.length] as Config);
+    for (const config of order) perRep.get(config.key)?.push(await run(config, workload.units));
+    process.stderr.write(`\r${workload.name}: repetition ${r + 1}/${reps}`);
+  }
+  process.stderr.write('\n');
+  for (const config of active) {
+    const values = perRep.get(config.key) as number[];
+    rows.push({ workload, config, msPerUnit: median(values), spread: [Math.min(...values), Math.max(...values)] });
+  }
+}
+const loadAfter = loadavg();
+for (const w of Object.values(workers)) w.close();
+
+const agNewsPending = !existsSync(`${here}ag-news-step.ts`);
+const lines: string[] = [];
+lines.push('| workload | implementation | backend | time per unit (median) | min-max over repetitions | samples/s | vs PyTorch 1 thread |');
+lines.push('|---|---|---|---|---|---|---|');
+for (const workload of workloads) {
+  const reference = rows.find((r) => r.workload === workload && r.config.key === 'torch1');
+  for (const row of rows.filter((r) => r.workload === workload)) {
+    const ratio = reference === undefined ? 'n/a' : `${(row.msPerUnit / reference.msPerUnit).toFixed(2)}x`;
+    lines.push(
+      `| ${workload.title} | ${row.config.implementation} | ${row.config.backend} | ${row.msPerUnit.toFixed(2)} ms/${workload.unitName} | ` +
+        `${row.spread[0].toFixed(2)}-${row.spread[1].toFixed(2)} ms | ${Math.round((1000 * workload.samplesPerUnit) / row.msPerUnit).toLocaleString('en-US')} | ${ratio} |`,
+    );
+  }
+}
+lines.push(
+  agNewsPending
+    ? '| AG News training step (vocab 95,812, batch 64, clip 0.1) | trainbook / PyTorch | | **pending**: bench/ag-news-step.ts (`agNewsStepBench`) has not landed yet | | | |'
+    : '| AG News training step (vocab 95,812, batch 64, clip 0.1) | trainbook / PyTorch | | **not wired yet**: bench/ag-news-step.ts exists, its `agNewsStepBench` is not called by this harness yet | | | |',
+);
+const table = lines.join('\n');
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const meta = [
+  `Measured ${new Date().toISOString()} on ${cpus().length} x ${cpu}, Node ${process.version}, tf.js ${tfjsVersion}, PyTorch ${torchInfo.torch}.`,
+  `${reps} interleaved repetitions after a warm-up; each repetition is the mean of ${workloads.map((w) => `${w.units} ${w.unitName}s`).join(' / ')}.`,
+  `Load average (1 min) before ${loadBefore[0]?.toFixed(1)}, after ${loadAfter[0]?.toFixed(1)}: the machine has ${cpus().length} cores; numbers taken while other jobs run are slower on every side and their ratios noisier.`,
+];
+console.log(table);
+console.log();
+console.log(meta.join('\n'));
+
+const results = `# Benchmark results
+
+Written by \`npm run bench\` (bench/run.ts); the PyTorch side is bench/torch_bench.py and the
+tf.js side bench/workloads.ts, both preloading their data as tensors. Ratios are time per unit
+divided by PyTorch's with one thread (tf.js's wasm backend runs on one thread in Node).
+
+${table}
+
+${meta.join('\n')}
+`;
+writeFileSync(`${here}RESULTS.md`, results);

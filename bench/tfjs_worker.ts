@@ -1,0 +1,44 @@
+/**
+ * The tf.js worker of `npm run bench` (the counterpart of bench/torch_bench.py): reads one JSON
+ * request per line on stdin, `{"workload": "mlp-step", "units": 20}`, runs that many units and
+ * answers `{"ms": [...]}`. The backend comes from the command line: `wasm` (with
+ * `useFastWasmKernels`), `wasm-stock` (tf.js 4.22's own kernels) or `cpu`.
+ */
+import { createInterface } from 'node:readline';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { useFastWasmKernels } from '../src/vision/wasm-kernels.js';
+import { irisEpoch, mlpStep, type Workload } from './workloads.js';
+
+const variant = process.argv[2] ?? 'wasm';
+const backend = variant.startsWith('wasm') ? 'wasm' : variant;
+if (!(await tf.setBackend(backend))) throw new Error(`tfjs_worker: backend ${backend} failed to initialise`);
+if (variant === 'wasm') useFastWasmKernels();
+
+const factories: Record<string, () => Workload> = { 'iris-epoch': irisEpoch, 'mlp-step': mlpStep };
+const workloads = new Map<string, Workload>();
+
+process.stdout.write(`${JSON.stringify({ ready: true, backend: tf.getBackend(), variant })}\n`);
+for await (const line of createInterface({ input: process.stdin })) {
+  const request = JSON.parse(line) as { workload?: string; units?: number; quit?: boolean };
+  if (request.quit === true) break;
+  const name = request.workload ?? '';
+  const factory = factories[name];
+  if (factory === undefined) {
+    process.stdout.write(`${JSON.stringify({ error: `unknown workload ${name}` })}\n`);
+    continue;
+  }
+  let work = workloads.get(name);
+  if (work === undefined) {
+    work = factory();
+    workloads.set(name, work);
+  }
+  const ms: number[] = [];
+  for (let u = 0; u < (request.units ?? 1); u++) {
+    const start = performance.now();
+    await work.unit();
+    ms.push(performance.now() - start);
+  }
+  process.stdout.write(`${JSON.stringify({ ms, unitName: work.unitName, samplesPerUnit: work.samplesPerUnit })}\n`);
+}
+for (const work of workloads.values()) work.dispose();
