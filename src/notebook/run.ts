@@ -308,7 +308,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
       }
       cell.outputs = result.outputs;
       cell.metadata.execution = {
-        'shell.execute_reply.started': startedAt,
+        'iopub.status.busy': startedAt,
         'shell.execute_reply': new Date().toISOString(),
       };
       cells.push({ index, id: cell.id, status, executionCount: count, durationMs: result.durationMs, outputs: result.outputs, error });

@@ -1,0 +1,165 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KernelSpec } from '../../src/jupyter/kernelspec.js';
+import { cellSource, joinText, validateNotebook, type Notebook, type Output } from '../../src/notebook/nbformat.js';
+import { describeFailure, injectParameters, locateError, runNotebook } from '../../src/notebook/run.js';
+import { fixtures, makeJupyterPath, SKIP_NO_IPYKERNEL } from './kernels.js';
+
+let tslab: KernelSpec;
+let python: KernelSpec | null;
+const out = mkdtempSync(join(tmpdir(), 'tb-run-out-'));
+
+before(async () => {
+  ({ tslab, python } = await makeJupyterPath());
+});
+
+function text(outputs: readonly Output[], name: 'stdout' | 'stderr' = 'stdout'): string {
+  return outputs
+    .filter((o) => o.output_type === 'stream' && o.name === name)
+    .map((o) => (o.output_type === 'stream' ? joinText(o.text) : ''))
+    .join('');
+}
+
+test('a passing tslab notebook runs every cell with counts 1..n, params after the parameters cell, unicode and in-place display updates', async () => {
+  const outPath = join(out, 'ts-pass.ipynb');
+  const result = await runNotebook(join(fixtures, 'ts-pass.ipynb'), { kernelSpec: tslab, quick: true, params: { epochs: '3' }, outPath });
+  assert.equal(result.status, 'ok', result.failure?.message);
+  assert.deepEqual(result.cells.map((c) => c.status), ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+  assert.deepEqual(result.cells.map((c) => c.executionCount), [1, 2, 3, 4, 5, 6, 7]);
+  const nb = JSON.parse(readFileSync(outPath, 'utf8')) as Notebook;
+  assert.deepEqual(validateNotebook(nb), []);
+  // The injected cell sits right after the cell tagged "parameters" and overrides its values.
+  assert.deepEqual(nb.cells[2].metadata.tags, ['injected-parameters']);
+  assert.equal(cellSource(nb.cells[2]), '// Parameters injected by trainbook run\nconst epochs = 3;\nconst quick = true;');
+  assert.equal(text(result.cells[2].outputs), 'quick=true epochs=3\n');
+  assert.equal(text(result.cells[3].outputs), 'héllo wörld ✓ 日本語 🚀\n');
+  assert.equal(text(result.cells[4].outputs), 'a\nb\n');
+  assert.equal(text(result.cells[4].outputs, 'stderr'), 'to stderr\n');
+  // tslab.newDisplay(): one output, updated in place, also by a later cell.
+  const display = result.cells[5].outputs;
+  assert.equal(display.length, 1);
+  assert.deepEqual(display[0].output_type === 'display_data' && display[0].data, { 'text/plain': 'updated from a later cell' });
+  assert.deepEqual(result.cells[6].outputs.map((o) => o.output_type), ['display_data']);
+  assert.deepEqual(nb.metadata.trainbook && (nb.metadata.trainbook as Record<string, unknown>).status, 'ok');
+});
+
+test('a tslab notebook failing in the middle stops there, keeps later cells unrun and says which cell and line', async () => {
+  const outPath = join(out, 'ts-fail.ipynb');
+  const result = await runNotebook(join(fixtures, 'ts-fail.ipynb'), { kernelSpec: tslab, outPath });
+  assert.equal(result.status, 'failed');
+  assert.deepEqual(result.cells.map((c) => c.status), ['ok', 'error', 'not-run']);
+  assert.equal(result.failure?.cellNumber, 3);
+  assert.equal(result.failure?.line, 2);
+  assert.equal(result.failure?.message, 'RangeError: bad value 1');
+  // tslab sends no error message: the runner synthesizes one so the executed notebook shows why.
+  const nb = JSON.parse(readFileSync(outPath, 'utf8')) as Notebook;
+  const failed = nb.cells[2];
+  assert.ok(failed.cell_type === 'code');
+  const error = failed.outputs.find((o) => o.output_type === 'error');
+  assert.ok(error && error.output_type === 'error');
+  assert.equal(error.ename, 'RangeError');
+  assert.equal(error.evalue, 'bad value 1');
+  assert.ok(!error.traceback.some((l) => l.includes('tslab/dist')), 'internal frames are trimmed');
+  const never = nb.cells[3];
+  assert.ok(never.cell_type === 'code' && never.execution_count === null && never.outputs.length === 0);
+  assert.deepEqual(
+    { status: 'failed', failedCell: 3, failedCellId: 'ts-fail-02' },
+    (({ status, failedCell, failedCellId }) => ({ status, failedCell, failedCellId }))(nb.metadata.trainbook as Record<string, unknown>),
+  );
+  assert.match(describeFailure(result), /ts-fail\.ipynb: cell 3 \(id ts-fail-02\), line 2: RangeError: bad value 1\n {2}> throw new RangeError/);
+});
+
+test('a TypeScript type error is reported with its line in the cell', async () => {
+  const result = await runNotebook(join(fixtures, 'ts-type-error.ipynb'), { kernelSpec: tslab });
+  assert.equal(result.status, 'failed');
+  assert.equal(result.failure?.line, 2);
+  assert.equal(result.failure?.sourceLine, 'const b: number = "not a number";');
+  assert.match(result.failure?.message ?? '', /^TypeScriptError: 2:7 - Type 'string' is not assignable to type 'number'/);
+  assert.deepEqual(result.cells.map((c) => c.status), ['ok', 'error', 'not-run']);
+});
+
+test('allowErrors runs the cells after a tslab failure (its 200 ms abort window is waited out) and still fails the run', async () => {
+  const result = await runNotebook(join(fixtures, 'ts-allow-errors.ipynb'), { kernelSpec: tslab, allowErrors: true });
+  assert.equal(result.status, 'failed');
+  assert.deepEqual(result.cells.map((c) => c.status), ['ok', 'error', 'ok', 'ok']);
+  assert.equal(text(result.cells[2].outputs), 'after the failure\n');
+  assert.equal(text(result.cells[3].outputs), 'last cell\n');
+  assert.deepEqual(result.cells.map((c) => c.executionCount), [1, 2, 3, 4]);
+});
+
+test('a cell over the time limit is interrupted and reported as a timeout', async () => {
+  const result = await runNotebook(join(fixtures, 'ts-timeout.ipynb'), { kernelSpec: tslab, cellTimeoutMs: 1500 });
+  assert.equal(result.status, 'failed');
+  assert.deepEqual(result.cells.map((c) => c.status), ['ok', 'timeout', 'not-run']);
+  assert.match(result.failure?.message ?? '', /^TimeoutError: Cell execution timed out after 1.5 s/);
+  assert.ok(result.cells[1].durationMs < 10_000, `interrupt took ${result.cells[1].durationMs} ms`);
+});
+
+test('5 MB of output and 2000 separate prints arrive whole, merged into one stream each', async () => {
+  const result = await runNotebook(join(fixtures, 'ts-huge.ipynb'), { kernelSpec: tslab });
+  assert.equal(result.status, 'ok', result.failure?.message);
+  assert.equal(result.cells[0].outputs.length, 1);
+  assert.equal(text(result.cells[0].outputs).length, 101 * 50_000);
+  assert.equal(result.cells[1].outputs.length, 1);
+  const lines = text(result.cells[1].outputs).split('\n');
+  assert.equal(lines.length, 2001);
+  assert.equal(lines[1999], 'line 1999');
+});
+
+test('parameters go at the top, with a warning, when no cell is tagged parameters', () => {
+  const nb: Notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [{ cell_type: 'code', id: 'a', metadata: {}, source: 'x', outputs: [], execution_count: null }],
+  };
+  assert.match(injectParameters(nb, { quick: 'true' }) ?? '', /no cell is tagged "parameters"/);
+  assert.equal(cellSource(nb.cells[0]), '// Parameters injected by trainbook run\nconst quick = true;');
+  // Running again replaces the injected cell instead of adding another.
+  injectParameters(nb, { quick: 'false' });
+  assert.equal(nb.cells.length, 2);
+  assert.throws(() => injectParameters(nb, { 'bad-name': '1' }), /not a valid TypeScript identifier/);
+});
+
+test('locateError finds the line from tslab diagnostics, tslab stacks and IPython tracebacks', () => {
+  const source = 'const a = 1;\nfunction f() { return (null as any).x }\nf();';
+  const err = (ename: string, evalue: string, traceback: string[]) => ({ output_type: 'error' as const, ename, evalue, traceback });
+  assert.deepEqual(locateError(err('TypeScriptError', "1:7 - Type 'string'", []), source), { line: 1, sourceLine: 'const a = 1;' });
+  assert.deepEqual(
+    locateError(err('TypeError', 'x', ['evalmachine.<anonymous>:5', 'function f() { return null.x; }', '^']), source),
+    { sourceLine: 'function f() { return null.x; }' },
+  );
+  assert.deepEqual(locateError(err('ValueError', 'x', ['\u001b[0;31mCell In[3], line 3\u001b[0m']), source), { line: 3, sourceLine: 'f();' });
+});
+
+test('the Python peer kernel runs the same way: counts, display updates across cells, clear_output(wait=True)', { skip: SKIP_NO_IPYKERNEL }, async () => {
+  assert.ok(python);
+  const result = await runNotebook(join(fixtures, 'py-pass.ipynb'), { kernelSpec: python, quick: true });
+  assert.equal(result.status, 'ok', result.failure?.message);
+  assert.equal(cellSource(result.notebook.cells[2]), '# Parameters injected by trainbook run\nquick = True');
+  assert.equal(text(result.cells[2].outputs), 'quick=True epochs=2\n');
+  assert.deepEqual(result.cells[3].outputs[1], { output_type: 'execute_result', execution_count: 4, data: { 'text/plain': '2' }, metadata: {} });
+  assert.deepEqual(result.cells[5].outputs.map((o) => o.output_type === 'display_data' && o.data['text/plain']), ["'updated from a later cell'"]);
+  assert.equal(text(result.cells[7].outputs), 'kept\n');
+});
+
+test('a Python error message is kept as sent and located by its traceback', { skip: SKIP_NO_IPYKERNEL }, async () => {
+  assert.ok(python);
+  const result = await runNotebook(join(fixtures, 'py-fail.ipynb'), { kernelSpec: python });
+  assert.equal(result.status, 'failed');
+  assert.deepEqual(result.cells.map((c) => c.status), ['ok', 'error', 'not-run']);
+  assert.equal(result.failure?.line, 2);
+  assert.equal(result.failure?.message, 'ValueError: bad value 1');
+  assert.equal(result.cells[1].outputs.filter((o) => o.output_type === 'error').length, 1);
+});
+
+test('a Python cell over the time limit is interrupted by SIGINT', { skip: SKIP_NO_IPYKERNEL }, async () => {
+  assert.ok(python);
+  const result = await runNotebook(join(fixtures, 'py-timeout.ipynb'), { kernelSpec: python, cellTimeoutMs: 1000 });
+  assert.deepEqual(result.cells.map((c) => c.status), ['timeout', 'not-run']);
+  // The kernel's own KeyboardInterrupt error is kept along with the timeout.
+  assert.ok(result.cells[0].outputs.some((o) => o.output_type === 'error' && o.ename === 'KeyboardInterrupt'));
+});
