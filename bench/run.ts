@@ -10,10 +10,12 @@
  * Environment: BENCH_REPS (default 7), BENCH_SCALE (multiplies units per repetition, default 1),
  * PYTHON (default python3).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
+import { nativeBlasPath } from '../src/vision/native-blas.js';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = new URL('..', import.meta.url).pathname;
@@ -77,23 +79,37 @@ const torchInfo = JSON.parse(
   }),
 ) as { torch: string; default_threads: number };
 
+/** Builds the optional OpenBLAS addon when it is missing; false (with a reason) when that fails. */
+function nativeAddon(): { ok: boolean; note: string } {
+  if (existsSync(nativeBlasPath())) return { ok: true, note: 'built' };
+  const gyp = spawnSync(process.execPath, [`${dirname(process.execPath)}/../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js`, 'rebuild', '--directory', `${root}src/vision/native`], { encoding: 'utf8' });
+  return existsSync(nativeBlasPath())
+    ? { ok: true, note: 'built now' }
+    : { ok: false, note: `could not be built (node-gyp exit ${gyp.status}; needs a C compiler, Node headers and libopenblas-dev)` };
+}
+const native = nativeAddon();
+
 const tsx = ['--import', 'tsx', `${here}tfjs_worker.ts`];
 const workers = {
   wasm: new Worker('tf.js wasm', process.execPath, [...tsx, 'wasm']),
+  ...(native.ok ? { wasmNative: new Worker('tf.js wasm + OpenBLAS', process.execPath, [...tsx, 'wasm-native']) } : {}),
   wasmStock: new Worker('tf.js wasm (stock kernels)', process.execPath, [...tsx, 'wasm-stock']),
   torch: new Worker('PyTorch', python, [`${here}torch_bench.py`]),
 };
 const tfjsVersion = (JSON.parse(readFileSync(`${root}node_modules/@tensorflow/tfjs/package.json`, 'utf8')) as { version: string }).version;
 const configs: Record<string, Config> = {
-  wasm: { key: 'wasm', implementation: 'trainbook (tf.js)', backend: 'wasm + useFastWasmKernels, 1 thread', worker: workers.wasm, extra: {} },
+  wasm: { key: 'wasm', implementation: 'trainbook (tf.js)', backend: 'wasm + useFastWasmKernels (XNNPACK), 1 thread', worker: workers.wasm, extra: {} },
+  ...(workers.wasmNative === undefined
+    ? {}
+    : { wasmNative: { key: 'wasmNative', implementation: 'trainbook (tf.js)', backend: 'wasm + useFastWasmKernels + OpenBLAS addon, 1 thread', worker: workers.wasmNative, extra: {} } }),
   wasmStock: { key: 'wasmStock', implementation: 'trainbook (tf.js)', backend: 'wasm, stock tf.js 4.22 kernels, 1 thread', worker: workers.wasmStock, extra: {} },
   torch1: { key: 'torch1', implementation: 'PyTorch', backend: 'CPU, 1 thread', worker: workers.torch, extra: { threads: 1 } },
   torchDefault: { key: 'torchDefault', implementation: 'PyTorch', backend: `CPU, ${torchInfo.default_threads} threads (default)`, worker: workers.torch, extra: { threads: torchInfo.default_threads } },
 };
 
 const workloads: WorkloadSpec[] = [
-  { name: 'iris-epoch', title: 'Iris epoch (4-16-8-3, Adam, batch 10, 105 rows + validation)', unitName: 'epoch', samplesPerUnit: 105, units: Math.max(1, Math.round(10 * scale)), configs: ['wasm', 'wasmStock', 'torch1', 'torchDefault'] },
-  { name: 'mlp-step', title: 'Fashion-MNIST MLP step (784-512-512-10, SGD momentum, batch 64)', unitName: 'step', samplesPerUnit: 64, units: Math.max(1, Math.round(20 * scale)), configs: ['wasm', 'wasmStock', 'torch1', 'torchDefault'] },
+  { name: 'iris-epoch', title: 'Iris epoch (4-16-8-3, Adam, batch 10, 105 rows + validation)', unitName: 'epoch', samplesPerUnit: 105, units: Math.max(1, Math.round(10 * scale)), configs: ['wasmNative', 'wasm', 'wasmStock', 'torch1', 'torchDefault'].filter((k) => k in configs) },
+  { name: 'mlp-step', title: 'Fashion-MNIST MLP step (784-512-512-10, SGD momentum, batch 64)', unitName: 'step', samplesPerUnit: 64, units: Math.max(1, Math.round(20 * scale)), configs: ['wasmNative', 'wasm', 'wasmStock', 'torch1', 'torchDefault'].filter((k) => k in configs) },
 ];
 
 const loadBefore = loadavg();
@@ -145,6 +161,7 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const meta = [
   `Measured ${new Date().toISOString()} on ${cpus().length} x ${cpu}, Node ${process.version}, tf.js ${tfjsVersion}, PyTorch ${torchInfo.torch}.`,
   `${reps} interleaved repetitions after a warm-up; each repetition is the mean of ${workloads.map((w) => `${w.units} ${w.unitName}s`).join(' / ')}.`,
+  `Native OpenBLAS addon (src/vision/native): ${native.note}.`,
   `Load average (1 min) before ${loadBefore[0]?.toFixed(1)}, after ${loadAfter[0]?.toFixed(1)}: the machine has ${cpus().length} cores; numbers taken while other jobs run are slower on every side and their ratios noisier.`,
 ];
 console.log(table);

@@ -2,7 +2,8 @@
  * The tf.js worker of `npm run bench` (the counterpart of bench/torch_bench.py): reads one JSON
  * request per line on stdin, `{"workload": "mlp-step", "units": 20}`, runs that many units and
  * answers `{"ms": [...]}`. The backend comes from the command line: `wasm` (with
- * `useFastWasmKernels`), `wasm-stock` (tf.js 4.22's own kernels) or `cpu`.
+ * `useFastWasmKernels`, XNNPACK), `wasm-native` (with `useFastWasmKernels` and the OpenBLAS
+ * addon), `wasm-stock` (tf.js 4.22's own kernels) or `cpu`.
  */
 import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs';
@@ -13,12 +14,17 @@ import { irisEpoch, mlpStep, type Workload } from './workloads.js';
 const variant = process.argv[2] ?? 'wasm';
 const backend = variant.startsWith('wasm') ? 'wasm' : variant;
 if (!(await tf.setBackend(backend))) throw new Error(`tfjs_worker: backend ${backend} failed to initialise`);
-if (variant === 'wasm') useFastWasmKernels();
+let kernels = 'stock tf.js kernels';
+if (variant === 'wasm' || variant === 'wasm-native') {
+  const result = useFastWasmKernels({ nativeBlas: variant === 'wasm-native' });
+  if (variant === 'wasm-native' && result.matMul !== 'OpenBLAS') throw new Error(`tfjs_worker: ${result.description}`);
+  kernels = result.description;
+}
 
 const factories: Record<string, () => Workload> = { 'iris-epoch': irisEpoch, 'mlp-step': mlpStep };
 const workloads = new Map<string, Workload>();
 
-process.stdout.write(`${JSON.stringify({ ready: true, backend: tf.getBackend(), variant })}\n`);
+process.stdout.write(`${JSON.stringify({ ready: true, backend: tf.getBackend(), variant, kernels })}\n`);
 for await (const line of createInterface({ input: process.stdin })) {
   const request = JSON.parse(line) as { workload?: string; units?: number; quit?: boolean };
   if (request.quit === true) break;

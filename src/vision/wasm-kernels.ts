@@ -13,6 +13,7 @@
  *   one image out of the 10,000 test images). The replacement copies only the part.
  */
 import * as tf from '@tensorflow/tfjs';
+import { loadNativeBlas, type NativeBlas } from './native-blas.js';
 
 /** Shape and data of a tensor as kernels see it. */
 type Info = tf.TensorInfo;
@@ -22,9 +23,37 @@ interface Backend {
   makeOutput(shape: number[], dtype: tf.DataType): Info;
   typedArrayFromHeap(info: Info): Float32Array | Int32Array | Uint8Array;
   readSync(dataId: object): ArrayLike<number>;
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
 }
 
-let installed = false;
+/** Options of {@link useFastWasmKernels}. */
+export interface FastWasmKernelsOptions {
+  /**
+   * Compute matrix products with OpenBLAS through the optional native addon
+   * (src/vision/native/, see {@link loadNativeBlas}) when it has been built.
+   * @default true
+   */
+  nativeBlas?: boolean;
+  /**
+   * OpenBLAS threads when the addon is used. One thread keeps the comparison with tf.js's
+   * single-threaded wasm (and with other notebooks sharing the machine) fair.
+   * @default 1
+   */
+  blasThreads?: number;
+}
+
+/** What {@link useFastWasmKernels} did. */
+export interface FastWasmKernels {
+  /** Whether this call replaced the kernels (false: an earlier call did, or no wasm backend is registered). */
+  replaced: boolean;
+  /** Who computes the matrix products: `'OpenBLAS'` (native addon) or `'XNNPACK'` (inside wasm). */
+  matMul: 'OpenBLAS' | 'XNNPACK';
+  /** One line for people, e.g. why the native addon is not used. */
+  description: string;
+}
+
+let installed: FastWasmKernels | undefined;
 
 /**
  * Products smaller than this many multiply-adds keep the original loop: for tiny matrices
@@ -62,37 +91,45 @@ function sizes(a: Info, b: Info, transposeA: boolean, transposeB: boolean): { m:
  * Replaces four kernels of the `wasm` backend with faster routes to the same results:
  * transposed matrix products (`tf.matMul(a, b, transposeA, transposeB)`, which every dense
  * layer's gradient uses) go through XNNPACK like untransposed ones; `tf.gather` along the first
- * axis and contiguous `tf.slice`s copy whole rows. Results are identical (tests compare them with
- * the cpu backend); only the route changes. Batched products (`[batch > 1, m, k]`), tiny ones and
- * other gathers and slices keep the original kernels.
+ * axis and contiguous `tf.slice`s copy whole rows. When the optional native addon has been built
+ * (`node-gyp rebuild --directory src/vision/native`, see {@link loadNativeBlas}), every
+ * single-matrix product runs on OpenBLAS instead, in place on the wasm heap. Results agree with
+ * the cpu backend (tests compare them); only the route changes. Batched products
+ * (`[batch > 1, m, k]`), other gathers and slices keep the original kernels.
  *
- * Safe to call more than once, and before or after `tf.setBackend('wasm')`; affects only the wasm
- * backend. On the Fashion-MNIST MLP (784-512-512-10, batch 64) a training step goes from about
- * 130 ms to about 16 ms, and picking a batch from the 60,000 images from about 5 ms to 0.05 ms.
+ * Safe to call more than once (the first call's options win), and before or after
+ * `tf.setBackend('wasm')`; affects only the wasm backend. On the Fashion-MNIST MLP (784-512-512-10,
+ * batch 64) a training step goes from about 130 ms to about 16 ms with XNNPACK (less with
+ * OpenBLAS), and picking a batch from the 60,000 images from about 5 ms to 0.05 ms.
  *
  * PyTorch: no counterpart (PyTorch's CPU kernels handle transposed operands natively).
  *
- * @returns true if the kernels were replaced now, false if they already were or no wasm backend
- *   is registered.
+ * @param options - `{ nativeBlas, blasThreads }`.
+ * @returns what was done, and who computes the matrix products.
  *
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-wasm';
  * await tf.setBackend('wasm');
- * useFastWasmKernels();
+ * console.log(useFastWasmKernels().description);
  * ```
  */
-export function useFastWasmKernels(): boolean {
-  if (installed) return false;
+export function useFastWasmKernels(options: FastWasmKernelsOptions = {}): FastWasmKernels {
+  if (installed !== undefined) return { ...installed, replaced: false };
   const batchMatMul = tf.getKernel('BatchMatMul', 'wasm');
   const fusedMatMul = tf.getKernel('_FusedMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
   const gather = tf.getKernel('GatherV2', 'wasm');
   const slice = tf.getKernel('Slice', 'wasm');
   if (batchMatMul === undefined || fusedMatMul === undefined || transpose === undefined || gather === undefined || slice === undefined) {
-    return false;
+    return { replaced: false, matMul: 'XNNPACK', description: 'no wasm backend registered (import @tensorflow/tfjs-backend-wasm first)' };
   }
-  installed = true;
+  const native = options.nativeBlas === false ? { blas: undefined, reason: 'not asked for' } : loadNativeBlas();
+  const blas = native.blas;
+  blas?.setThreads(options.blasThreads ?? 1);
+  installed = blas
+    ? { replaced: true, matMul: 'OpenBLAS', description: `matrix products on OpenBLAS (${native.reason}), ${options.blasThreads ?? 1} thread(s)` }
+    : { replaced: true, matMul: 'XNNPACK', description: `matrix products on XNNPACK inside wasm; native OpenBLAS addon ${native.reason}` };
 
   tf.unregisterKernel('BatchMatMul', 'wasm');
   const batchMatMulConfig: tf.KernelConfig = {
@@ -103,6 +140,9 @@ export function useFastWasmKernels(): boolean {
       const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
       const backend = args.backend as unknown as Backend;
       const { m, k, n, single } = sizes(a, b, transposeA, transposeB);
+      if (blas !== undefined && single && m * k * n > 0 && a.dtype === 'float32' && b.dtype === 'float32') {
+        return nativeMatMul(blas, backend, a, b, { m, k, n, transposeA, transposeB });
+      }
       if ((!transposeA && !transposeB) || !single || m * k * n < MIN_MULTIPLY_ADDS) {
         return batchMatMul.kernelFunc(args);
       }
@@ -133,10 +173,14 @@ export function useFastWasmKernels(): boolean {
     kernelName: '_FusedMatMul',
     backendName: 'wasm',
     kernelFunc: (args) => {
-      const { a, b } = args.inputs as { a: Info; b: Info };
-      const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+      const { a, b, bias, preluActivationWeights } = args.inputs as { a: Info; b: Info; bias?: Info; preluActivationWeights?: Info };
+      const { transposeA, transposeB, activation } = args.attrs as { transposeA: boolean; transposeB: boolean; activation: string };
       const backend = args.backend as unknown as Backend;
       const { m, k, n, single } = sizes(a, b, transposeA, transposeB);
+      const nativeActivation = activation === 'linear' || activation === 'relu';
+      if (blas !== undefined && single && m * k * n > 0 && nativeActivation && preluActivationWeights == null && (bias == null || bias.shape.length === 1)) {
+        return nativeMatMul(blas, backend, a, b, { m, k, n, transposeA, transposeB, bias: bias ?? undefined, relu: activation === 'relu' });
+      }
       if ((!transposeA && !transposeB) || !single || m * k * n < MIN_MULTIPLY_ADDS) {
         return fusedMatMul.kernelFunc(args);
       }
@@ -198,7 +242,41 @@ export function useFastWasmKernels(): boolean {
     to.set(from.subarray(offset, offset + product(size_)));
     return out;
   });
-  return true;
+  return installed;
+}
+
+/** `op(a) · op(b)` (+ bias, then relu) computed by OpenBLAS directly on the wasm heap. */
+function nativeMatMul(
+  blas: NativeBlas,
+  backend: Backend,
+  a: Info,
+  b: Info,
+  p: { m: number; k: number; n: number; transposeA: boolean; transposeB: boolean; bias?: Info; relu?: boolean },
+): Info {
+  const outer = a.shape.length >= b.shape.length ? a.shape.slice(0, -2) : b.shape.slice(0, -2); // all ones
+  const out = backend.makeOutput([...outer, p.m, p.n], 'float32');
+  const offset = (info: Info): number => {
+    const data = backend.dataIdMap.get(info.dataId);
+    if (data === undefined) throw new Error('useFastWasmKernels: a matMul operand is not on the wasm backend');
+    return data.memoryOffset;
+  };
+  const biasSize = p.bias === undefined ? 0 : product(p.bias.shape);
+  // The heap is read after makeOutput: allocating may have grown (replaced) the wasm memory.
+  blas.matmul(
+    backend.wasm.HEAPU8.buffer as ArrayBuffer,
+    offset(a),
+    offset(b),
+    offset(out),
+    p.m,
+    p.n,
+    p.k,
+    p.transposeA,
+    p.transposeB,
+    p.bias === undefined || biasSize === 0 ? -1 : offset(p.bias),
+    biasSize,
+    p.relu ?? false,
+  );
+  return out;
 }
 
 /** Registers `kernelFunc` for the wasm backend in place of `original` (same name, same setup). */

@@ -69,7 +69,7 @@ describe('Fashion-MNIST test accuracy against PyTorch (wasm backend)', () => {
   let test: Images;
   before(async () => {
     await tf.setBackend('wasm');
-    useFastWasmKernels();
+    useFastWasmKernels({ nativeBlas: process.env.TRAINBOOK_NATIVE_BLAS === '1' });
     train = loadFashionMNIST(dataDir, { train: true, maxExamples: slow ? undefined : 2000 });
     test = loadFashionMNIST(dataDir, { train: false });
   });

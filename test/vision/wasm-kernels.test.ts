@@ -37,9 +37,11 @@ describe('useFastWasmKernels', () => {
     await tf.setBackend('wasm');
   });
 
-  it('installs once and reports it', () => {
-    assert.equal(useFastWasmKernels(), true);
-    assert.equal(useFastWasmKernels(), false);
+  it('installs once (XNNPACK route) and reports it', () => {
+    const first = useFastWasmKernels({ nativeBlas: false });
+    assert.equal(first.replaced, true);
+    assert.equal(first.matMul, 'XNNPACK');
+    assert.equal(useFastWasmKernels().replaced, false);
   });
 
   it('gives the same products as the cpu backend for every transpose combination', () => {
