@@ -116,5 +116,6 @@ export {
   type FashionMNISTOptions,
 } from './vision/fashion-mnist.js';
 export { lcgUniform, torchLinearInit, type TorchLinearInitOptions } from './vision/linear-init.js';
-export { useFastWasmKernels } from './vision/wasm-kernels.js';
+export { useFastWasmKernels, type FastWasmKernels, type FastWasmKernelsOptions } from './vision/wasm-kernels.js';
+export { loadNativeBlas, nativeBlasPath, type NativeBlas } from './vision/native-blas.js';
 export { grayscalePng, showImages, type LabelledImages, type ShowImagesOptions } from './vision/show-images.js';
