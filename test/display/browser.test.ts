@@ -1,0 +1,249 @@
+// Opens cell outputs in a real browser (Debian chromium through playwright-core), from file://,
+// laid out as `jupyter nbconvert --to html` lays them out, and checks that every figure draws.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { after, before, test } from 'node:test';
+
+import type { Browser } from 'playwright-core';
+
+import { liveChart } from '../../src/display/live-chart.js';
+import { plotHistory } from '../../src/display/plot.js';
+import { resetPlotlyInjection, showFigure } from '../../src/display/plotly.js';
+import { progress } from '../../src/display/progress.js';
+import { RecordingSink, setDisplaySink, type MimeBundle } from '../../src/display/sink.js';
+import { showTable } from '../../src/display/table.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: apt-get install -y chromium to run the browser check`;
+const hasNbconvert = spawnSync('jupyter', ['nbconvert', '--version'], { encoding: 'utf8' }).status === 0;
+const skipNbconvert = skip !== false ? skip : hasNbconvert ? false : 'jupyter nbconvert is missing: pip install nbconvert to run this check';
+
+/** The outputs of a short session, as tslab sends them (one mime each: text/html), in execution order. */
+function sessionOutputs(): MimeBundle[] {
+  const sink = new RecordingSink({ multiMime: false });
+  setDisplaySink(sink);
+  try {
+    resetPlotlyInjection();
+    showFigure({
+      data: [{ type: 'scatter', mode: 'lines+markers', x: [1, 2, 3, 4], y: [1.2, 0.8, 0.5, 0.4], name: 'first figure' }],
+      layout: { title: { text: 'First figure (carries plotly.js)' } },
+    });
+    plotHistory({ loss: [1.1, 0.62, 0.41, 0.33], valLoss: [1.05, 0.66, 0.47, 0.4], valAccuracy: [0.5, 0.8, 0.9, 0.93] }, { title: 'plotHistory' });
+    const chart = liveChart({ title: 'liveChart (final update)', maxEpochs: 6, throttleMs: 0 });
+    for (let epoch = 1; epoch <= 6; epoch++) chart.push({ loss: 1 / epoch, valLoss: 1.1 / epoch, valAccuracy: 1 - 0.5 / epoch });
+    chart.close();
+    const bar = progress(8, { label: 'epoch 1', unit: 'batch', throttleMs: 0 });
+    bar.tick(8, { loss: 0.31 });
+    bar.done();
+    showTable({ columns: ['name', 'value'], values: [['</script><b>escaped</b>', 1.5], ['x', 2]] });
+    showFigure({
+      data: [{ type: 'bar', x: ['a</script>', 'b & c', "d'e"], y: [3, 1, 2], name: 'bar' }],
+      layout: { title: { text: 'Bar with </script> in a label' } },
+    });
+  } finally {
+    setDisplaySink(undefined);
+  }
+  return sink.outputs();
+}
+
+/** A figure drawn in an earlier cell than the one whose output carries plotly.js (out-of-order execution). */
+function earlierCellFigure(): MimeBundle {
+  const sink = new RecordingSink({ multiMime: false });
+  setDisplaySink(sink);
+  try {
+    showFigure({ data: [{ type: 'scatter', y: [3, 1, 2], name: 'drawn above the library' }], layout: { title: { text: 'Placed above the library output' } } });
+  } finally {
+    setDisplaySink(undefined);
+  }
+  const out = sink.outputs()[0];
+  assert.ok(out !== undefined);
+  return out;
+}
+
+const FAKE_AMD = `<script>
+  // Stands in for require.js as classic Notebook loads it: a global define with define.amd.
+  window.amdDefines = [];
+  window.define = function (deps, factory) { window.amdDefines.push(Array.isArray(deps) ? deps.join(',') : String(deps)); };
+  window.define.amd = { jQuery: true };
+  window.require = window.requirejs = function () {};
+</script>`;
+
+function realRequireJs(): string {
+  const path = createRequire(import.meta.url).resolve('requirejs/require.js');
+  return `<script>${readFileSync(path, 'utf8')}</script>\n<script>window.amdDefines = [];</script>`;
+}
+
+/** Concatenates outputs as nbconvert does: one output area per output, in document order. */
+function page(title: string, head: string, outputs: MimeBundle[]): string {
+  const areas = outputs
+    .map((o, i) => `<div class="output_area"><div class="output_subarea output_html rendered_html" data-output="${i}">\n${String(o['text/html'])}\n</div></div>`)
+    .join('\n');
+  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${title}</title>\n${head}\n</head>\n<body style="max-width:960px;margin:16px auto;font-family:sans-serif">\n${areas}\n</body></html>\n`;
+}
+
+let browser: Browser | undefined;
+
+before(async () => {
+  if (skip !== false) return;
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+interface PageReport {
+  plots: number;
+  drawn: { id: string; traces: number; hasSvg: boolean }[];
+  plotlyGlobal: boolean;
+  amdDefines: string[] | null;
+  errors: string[];
+  requests: string[];
+}
+
+async function openAndCheck(name: string, html: string | undefined, afterLoad?: (tab: import('playwright-core').Page) => Promise<void>): Promise<PageReport> {
+  assert.ok(browser !== undefined);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `${name}.html`);
+  if (html !== undefined) writeFileSync(file, html);
+  const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  const tab = await context.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  tab.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  tab.on('pageerror', (e) => errors.push(e.message));
+  tab.on('request', (r) => {
+    if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+  });
+  try {
+    await tab.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 60_000 });
+    if (afterLoad !== undefined) await afterLoad(tab);
+    const plots = await tab.locator('.trainbook-plot').count();
+    await tab.waitForFunction(
+      (n: number) => document.querySelectorAll('.trainbook-plot .main-svg').length >= n,
+      plots,
+      { timeout: 30_000, polling: 100 },
+    );
+    const report = await tab.evaluate(() => ({
+      drawn: [...document.querySelectorAll('.trainbook-plot')].map((el) => ({
+        id: el.id,
+        traces: el.querySelectorAll('.scatterlayer .trace, .barlayer .trace').length,
+        hasSvg: el.querySelector('svg.main-svg') !== null,
+      })),
+      plotlyGlobal: typeof (window as unknown as { Plotly?: { newPlot?: unknown } }).Plotly?.newPlot === 'function',
+      amdDefines: (window as unknown as { amdDefines?: string[] }).amdDefines ?? null,
+    }));
+    await tab.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+    return { plots, ...report, errors, requests };
+  } finally {
+    await context.close();
+  }
+}
+
+function assertAllDrawn(report: PageReport, expectedPlots: number): void {
+  assert.equal(report.plots, expectedPlots);
+  for (const plot of report.drawn) {
+    assert.ok(plot.hasSvg, `${plot.id} has no plotly SVG`);
+    assert.ok(plot.traces >= 1, `${plot.id} draws ${plot.traces} traces`);
+  }
+  assert.equal(report.plotlyGlobal, true, 'window.Plotly is defined');
+  assert.deepEqual(report.errors, [], 'console errors');
+  assert.deepEqual(report.requests, [], 'network requests (the page must work offline)');
+}
+
+test('exported outputs draw every figure from file:// with a require.js-like define.amd on the page (classic Notebook)', { skip, timeout: 120_000 }, async () => {
+  const outputs = sessionOutputs();
+  const report = await openAndCheck('display-classic-fake-amd', page('classic, fake AMD loader', FAKE_AMD, outputs));
+  assertAllDrawn(report, 4);
+  assert.deepEqual(report.amdDefines, [], 'plotly.js registered itself as an AMD module instead of window.Plotly');
+  // plotHistory draws 3 traces, the live chart's final update 3.
+  assert.deepEqual(report.drawn.map((p) => p.traces), [1, 3, 3, 1]);
+});
+
+test('exported outputs draw every figure with the real require.js loaded, as in classic Notebook 6.4', { skip, timeout: 120_000 }, async () => {
+  const report = await openAndCheck('display-classic-requirejs', page('classic, require.js', realRequireJs(), sessionOutputs()));
+  assertAllDrawn(report, 4);
+});
+
+test('exported outputs draw every figure without any loader (JupyterLab, nbconvert lab template)', { skip, timeout: 120_000 }, async () => {
+  const report = await openAndCheck('display-lab', page('lab, no loader', '', sessionOutputs()));
+  assertAllDrawn(report, 4);
+  assert.equal(report.amdDefines, null);
+});
+
+test('a figure placed above the output that carries plotly.js waits for it and draws', { skip, timeout: 120_000 }, async () => {
+  const outputs = sessionOutputs();
+  const report = await openAndCheck('display-out-of-order', page('out of order', FAKE_AMD, [earlierCellFigure(), ...outputs]));
+  assertAllDrawn(report, 5);
+});
+
+test('a live chart redraws on its own when an update replaces its output HTML, as JupyterLab does', { skip, timeout: 120_000 }, async () => {
+  const sink = new RecordingSink({ multiMime: false });
+  setDisplaySink(sink);
+  try {
+    resetPlotlyInjection();
+    const chart = liveChart({ title: 'replaced in place', maxEpochs: 5, throttleMs: 0 });
+    for (let epoch = 1; epoch <= 5; epoch++) chart.push({ loss: 1 / epoch, valAccuracy: epoch / 5 });
+    chart.close();
+  } finally {
+    setDisplaySink(undefined);
+  }
+  const shown = sink.messages.filter((m) => m.kind === 'display');
+  const updates = sink.messages.filter((m) => m.kind === 'update').map((m) => String(m.bundle['text/html']));
+  assert.equal(shown.length, 2); // plotly.js, then the chart
+  const report = await openAndCheck('display-live-update', page('live update', '', shown.map((m) => m.bundle)), async (tab) => {
+    for (const html of updates) {
+      // JupyterLab sets innerHTML, then replaces each <script> with a fresh copy so that it runs.
+      await tab.evaluate((h: string) => {
+        const area = document.querySelector('[data-output="1"]');
+        if (area === null) throw new Error('no chart output');
+        area.innerHTML = h;
+        for (const old of [...area.querySelectorAll('script')]) {
+          const fresh = document.createElement('script');
+          fresh.textContent = old.textContent;
+          old.replaceWith(fresh);
+        }
+      }, html);
+    }
+  });
+  assertAllDrawn(report, 1);
+  assert.equal(report.drawn[0]?.traces, 2);
+});
+
+test('a notebook with these outputs exported by jupyter nbconvert --to html draws every figure offline', { skip: skipNbconvert, timeout: 180_000 }, async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const outputs = sessionOutputs().map((bundle) => ({ output_type: 'display_data', data: bundle, metadata: {} }));
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' }, language_info: { name: 'typescript' } },
+    cells: [
+      { cell_type: 'markdown', id: 'title', metadata: {}, source: '# Display check' },
+      { cell_type: 'code', id: 'outputs', metadata: {}, execution_count: 1, source: 'plotHistory(history);', outputs },
+    ],
+  };
+  const ipynb = join(ARTIFACTS, 'display-nbconvert.ipynb');
+  writeFileSync(ipynb, JSON.stringify(notebook));
+  for (const template of ['lab', 'classic']) {
+    const name = `display-nbconvert-${template}`;
+    const run = spawnSync('jupyter', ['nbconvert', '--to', 'html', '--template', template, '--output', name, ipynb], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const report = await openAndCheck(name, undefined);
+    // The templates themselves ask CDNs for require.js and MathJax (offline here): not ours, so not counted.
+    const external = (url: string): boolean => /^https?:\/\//.test(url);
+    const ours = { ...report, errors: report.errors.filter((e) => !/ERR_|Failed to load resource/.test(e)), requests: report.requests.filter((u) => !external(u)) };
+    assertAllDrawn(ours, 4);
+  }
+});
