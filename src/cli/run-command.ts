@@ -109,12 +109,12 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('run: give at least one notebook, folder or glob (e.g. trainbook run notebooks)');
-  const paths = findNotebookPaths(positionals);
-  const outDir = typeof options.out === 'string' ? options.out : join('build', 'executed');
   const params = parseParams((options.param as string[] | undefined) ?? []);
+  const outDir = typeof options.out === 'string' ? options.out : join('build', 'executed');
   const jobs = Math.floor(positiveNumber(options.jobs, 'jobs', Math.min(2, availableParallelism())));
   const timeoutSeconds = positiveNumber(options.timeout, 'timeout', 0);
   const startupSeconds = positiveNumber(options['startup-timeout'], 'startup-timeout', 60);
+  const paths = findNotebookPaths(positionals);
   const progress = new ProgressDisplay();
   progress.start();
   const outcomes: Outcome[] = new Array<Outcome>(paths.length);

@@ -1,0 +1,126 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { KernelClient } from '../../src/jupyter/kernel-client.js';
+import { readKernelSpec } from '../../src/jupyter/kernelspec.js';
+import { fixtures, makeJupyterPath } from '../notebook/kernels.js';
+
+const root = resolve(import.meta.dirname, '..', '..');
+// tsx by absolute URL, so the CLI also runs from another working directory.
+const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const cli = [process.execPath, '--import', tsx, join(root, 'src', 'cli', 'main.ts')];
+let jupyterPath: string;
+
+before(async () => {
+  ({ jupyterPath } = await makeJupyterPath());
+});
+
+function trainbook(args: string[], env: Record<string, string> = {}, cwd = root) {
+  const result = spawnSync(cli[0], [...cli.slice(1), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, JUPYTER_PATH: jupyterPath, ...env },
+    timeout: 180_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Processes whose command line mentions `text` (other than `ps` itself). */
+function processesMentioning(text: string): string[] {
+  const ps = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout;
+  return ps.split('\n').filter((l) => l.includes(text) && !l.includes(' ps -eo'));
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('trainbook --help lists the commands and an unknown command exits 2', () => {
+  const help = trainbook(['--help']);
+  assert.equal(help.code, 0);
+  for (const command of ['run', 'clean', 'export', 'install-kernel']) assert.match(help.stdout, new RegExp(`\\n  ${command}`));
+  const bad = trainbook(['frobnicate']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown command "frobnicate"/);
+  assert.equal(trainbook(['run', '--bogus']).code, 2);
+  assert.match(trainbook(['run', 'x.ipynb', '--param', 'oops']).stderr, /should look like name=value/);
+});
+
+test('install-kernel --prefix writes a tslab kernelspec with absolute paths from which a kernel starts', async () => {
+  const prefix = mkdtempSync(join(tmpdir(), 'tb-install-'));
+  const result = trainbook(['install-kernel', '--prefix', prefix, '--kernel', 'tslab']);
+  assert.equal(result.code, 0, result.stderr);
+  const dir = join(prefix, 'share', 'jupyter', 'kernels', 'tslab');
+  assert.match(result.stdout, new RegExp(`Installed kernelspec tslab in ${dir}`));
+  const spec = JSON.parse(readFileSync(join(dir, 'kernel.json'), 'utf8')) as { argv: string[]; display_name: string; language: string };
+  assert.equal(spec.display_name, 'TypeScript');
+  assert.equal(spec.language, 'typescript');
+  assert.equal(spec.argv[0], process.execPath);
+  assert.ok(spec.argv[1].startsWith('/') && spec.argv[1].endsWith('/tslab/bin/tslab') && existsSync(spec.argv[1]));
+  assert.deepEqual(spec.argv.slice(2), ['kernel', '--config-path', '{connection_file}']);
+  const kernel = await KernelClient.start(readKernelSpec(dir));
+  try {
+    const run = await kernel.execute('console.log(6 * 7)');
+    assert.deepEqual(run.outputs, [{ output_type: 'stream', name: 'stdout', text: '42\n' }]);
+  } finally {
+    await kernel.shutdown();
+  }
+  const named = trainbook(['install-kernel', '--prefix', prefix, '--kernel', 'tslab', '--name', 'ts-copy']);
+  assert.equal(named.code, 0, named.stderr);
+  assert.ok(existsSync(join(prefix, 'share', 'jupyter', 'kernels', 'ts-copy', 'kernel.json')));
+  assert.equal(trainbook(['install-kernel', '--user', '--prefix', prefix]).code, 2);
+});
+
+test('run exits 1 on a failing notebook, names cell and line, writes the executed copy mirroring the input path', () => {
+  const out = mkdtempSync(join(tmpdir(), 'tb-cli-out-'));
+  const result = trainbook(['run', 'test/fixtures/notebooks/ts-fail.ipynb', 'test/fixtures/notebooks/py-fail.ipynb', '--out', out, '--jobs', '2']);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /ts-fail\.ipynb: cell 3 \(id ts-fail-02\), line 2: RangeError: bad value 1/);
+  assert.match(result.stderr, /> throw new RangeError\(`bad value \$\{n\}`\);/);
+  assert.match(result.stderr, /1 later code cell was not run/);
+  assert.match(result.stderr, /notebook +cells +time +status/);
+  assert.match(result.stderr, /ts-fail\.ipynb +2\/3 +[\d.]+s +FAILED \(cell 3\)/);
+  assert.ok(existsSync(join(out, 'test', 'fixtures', 'notebooks', 'ts-fail.ipynb')));
+  assert.ok(existsSync(join(out, 'test', 'fixtures', 'notebooks', 'py-fail.ipynb')));
+});
+
+test('run --quick on a folder glob exits 0 and injects quick after the parameters cell', () => {
+  const work = mkdtempSync(join(tmpdir(), 'tb-cli-glob-'));
+  mkdirSync(join(work, 'nb', 'a'), { recursive: true });
+  copyFileSync(join(fixtures, 'ts-pass.ipynb'), join(work, 'nb', 'a', 'one.ipynb'));
+  copyFileSync(join(fixtures, 'py-pass.ipynb'), join(work, 'nb', 'two.ipynb'));
+  const result = trainbook(['run', 'nb/**/*.ipynb', '--quick', '--out', 'executed'], {}, work);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /All 2 notebooks ran/);
+  const one = JSON.parse(readFileSync(join(work, 'executed', 'nb', 'a', 'one.ipynb'), 'utf8'));
+  assert.deepEqual(one.cells[2].metadata.tags, ['injected-parameters']);
+  assert.equal(one.cells[3].outputs[0].text.join(''), 'quick=true epochs=2\n');
+});
+
+for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+  test(`a runner ended by ${signal} mid-cell leaves no kernel process behind`, async () => {
+    // A private TMPDIR puts the kernel's connection file, and so its command line, under a unique folder.
+    const unique = mkdtempSync(join(tmpdir(), 'tb-orphan-'));
+    const marker = join(unique, 'marker');
+    const runner: ChildProcess = spawn(
+      cli[0],
+      [...cli.slice(1), 'run', join(fixtures, 'ts-marker.ipynb'), '--out', join(unique, 'out')],
+      { cwd: root, env: { ...process.env, JUPYTER_PATH: jupyterPath, TMPDIR: unique, TB_MARKER: marker }, stdio: 'ignore' },
+    );
+    const exited = new Promise<number | null>((r) => runner.on('exit', (code) => r(code)));
+    await waitFor(() => existsSync(marker), 90_000, 'the long cell to start');
+    assert.ok(processesMentioning(unique).length >= 1, 'the kernel is running');
+    runner.kill(signal);
+    const code = await exited;
+    if (signal === 'SIGTERM') assert.equal(code, 143);
+    await waitFor(() => processesMentioning(unique).length === 0, 5000, `no process mentioning ${unique}: ${processesMentioning(unique).join('; ')}`);
+  });
+}
