@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { repoRoot, tempJupyterPath } from './helpers.js';
+
+interface NbOutput {
+  output_type: string;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+  data?: Record<string, unknown>;
+  execution_count?: number | null;
+}
+interface NbCell {
+  cell_type: string;
+  execution_count?: number | null;
+  outputs?: NbOutput[];
+}
+
+const probe = spawnSync('python3', ['-c', 'import nbconvert, nbclient'], { encoding: 'utf8' });
+const missing = probe.status !== 0 ? 'nbconvert/nbclient are not installed (pip install nbconvert)' : false;
+const fixtures = join(repoRoot, 'test', 'golden', 'kernel');
+
+describe('jupyter nbconvert --execute (nbclient) with the trainbook kernel', { skip: missing }, () => {
+  let jupyterPath: string;
+  let outDir: string;
+  before(async () => {
+    jupyterPath = await tempJupyterPath();
+    outDir = await mkdtemp(join(tmpdir(), 'trainbook-nbconvert-'));
+  });
+  after(async () => {
+    await rm(jupyterPath, { recursive: true, force: true });
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  function nbconvert(notebook: string, extra: string[] = []): { status: number | null; log: string; cells: () => Promise<NbCell[]> } {
+    const output = notebook.replace(/\.ipynb$/, '-out');
+    const run = spawnSync(
+      'jupyter',
+      ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=120', '--output-dir', outDir, '--output', output, ...extra, join(fixtures, notebook)],
+      { encoding: 'utf8', env: { ...process.env, JUPYTER_PATH: jupyterPath }, timeout: 180_000 },
+    );
+    return {
+      status: run.status,
+      log: `${run.stdout}\n${run.stderr}`,
+      cells: async () =>
+        ((JSON.parse(await readFile(join(outDir, `${output}.ipynb`), 'utf8')) as { cells: NbCell[] }).cells).filter((c) => c.cell_type === 'code'),
+    };
+  }
+
+  test('stores execution counts and rich results (tensor text, plot html, backend)', async () => {
+    const run = nbconvert('passes.ipynb');
+    assert.equal(run.status, 0, run.log);
+    const cells = await run.cells();
+    assert.deepEqual(cells.map((c) => c.execution_count), [1, 2, 3, 4, 5]);
+    const tensor = cells[1]?.outputs?.find((o) => o.output_type === 'execute_result');
+    assert.equal(tensor?.execution_count, 2);
+    const tensorText = tensor?.data?.['text/plain'];
+    assert.equal(Array.isArray(tensorText) ? tensorText.join('') : tensorText, 'tensor([[2., 4.],\n        [6., 8.]])');
+    const plot = cells[3]?.outputs?.find((o) => o.output_type === 'display_data');
+    assert.ok(plot?.data?.['text/html'], 'the figure has no text/html output');
+    assert.ok(plot?.data?.['application/vnd.plotly.v1+json'], 'the figure has no plotly json output');
+    const errors = cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'error');
+    assert.deepEqual(errors, []);
+  });
+
+  test('a failing cell stops nbconvert with the error name and message', async () => {
+    const run = nbconvert('fails.ipynb');
+    assert.notEqual(run.status, 0);
+    assert.match(run.log, /RangeError/);
+    assert.match(run.log, /value 3 is above the limit 2/);
+  });
+
+  test('with --allow-errors the notebook keeps the error output with its cell line', async () => {
+    const run = nbconvert('fails.ipynb', ['--allow-errors']);
+    assert.equal(run.status, 0, run.log);
+    const cells = await run.cells();
+    const error = cells[1]?.outputs?.find((o) => o.output_type === 'error');
+    assert.equal(error?.ename, 'RangeError');
+    assert.equal(error?.evalue, 'value 3 is above the limit 2');
+    assert.match((error?.traceback ?? []).join('\n'), /Cell In\[2\], line 3/);
+    assert.deepEqual(cells.map((c) => c.execution_count), [1, 2, 3]);
+  });
+});
