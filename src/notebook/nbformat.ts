@@ -142,8 +142,26 @@ function describeSchemaError(error: ErrorObject): string {
     else if (parts[i] === 'outputs' && i + 1 < parts.length) where.push(`output ${Number(parts[++i]) + 1}`);
     else where.push(parts[i]);
   }
-  const params = JSON.stringify(error.params);
-  return `${where.length > 0 ? where.join(' ') : 'notebook'}: ${error.message ?? 'invalid'} ${params}`;
+  const detail = error.keyword === 'required' ? '' : ` ${JSON.stringify(error.params)}`;
+  return `${where.length > 0 ? where.join(' ') : 'notebook'}: ${error.message ?? 'invalid'}${detail}`;
+}
+
+/** Required fields of each output type. */
+const OUTPUT_FIELDS: Record<string, string[]> = {
+  stream: ['name', 'text'],
+  display_data: ['data', 'metadata'],
+  execute_result: ['data', 'metadata', 'execution_count'],
+  error: ['ename', 'evalue', 'traceback'],
+};
+
+/** The value at a JSON pointer such as `/cells/1/outputs/0`. */
+function valueAt(root: unknown, pointer: string): unknown {
+  let value = root;
+  for (const part of pointer.split('/').filter((p) => p !== '')) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
 }
 
 /**
@@ -158,7 +176,16 @@ export function validateNotebook(notebook: unknown): string[] {
   const errors = (check.errors ?? []).filter((e) => e.keyword !== 'oneOf');
   const depth = (e: ErrorObject): number => e.instancePath.split('/').length;
   const deepest = Math.max(...errors.map(depth));
-  const lines = errors.filter((e) => depth(e) === deepest).map(describeSchemaError);
+  let chosen = errors.filter((e) => depth(e) === deepest);
+  // For an output, keep the errors of the branch its output_type names (a stream missing "text", not "data").
+  const instance = chosen.length > 0 ? valueAt(notebook, chosen[0].instancePath) : undefined;
+  const type = typeof instance === 'object' && instance !== null ? (instance as { output_type?: unknown }).output_type : undefined;
+  const expected = typeof type === 'string' ? OUTPUT_FIELDS[type] : undefined;
+  if (expected !== undefined) {
+    const own = chosen.filter((e) => e.keyword === 'required' && expected.includes(String(e.params.missingProperty)));
+    if (own.length > 0) chosen = own;
+  }
+  const lines = chosen.map(describeSchemaError);
   return lines.length > 0 ? [...new Set(lines)] : (check.errors ?? []).map(describeSchemaError);
 }
 
