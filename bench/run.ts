@@ -24,8 +24,15 @@ const scale = Number(process.env.BENCH_SCALE ?? 1);
 
 interface Reply { ms?: number[]; error?: string; threads?: number; ready?: boolean }
 
+/** Something that answers timing requests. */
+interface Timer {
+  readonly label: string;
+  request(body: Record<string, unknown>): Promise<Reply>;
+  close(): void;
+}
+
 /** A worker process that answers one JSON line per JSON request line. */
-class Worker {
+class Worker implements Timer {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly lines: Interface;
   private readonly pending: ((reply: Reply) => void)[] = [];
@@ -60,8 +67,35 @@ class Worker {
   }
 }
 
-interface Config { key: string; implementation: string; backend: string; worker: Worker; extra: Record<string, unknown> }
-interface WorkloadSpec { name: string; title: string; unitName: string; samplesPerUnit: number; units: number; configs: string[] }
+/**
+ * The AG News helper's PyTorch script (bench/ag_news_step.py), started once per request: it builds
+ * its vocabulary with torchtext's code first (untimed), then times `units` steps and prints the median.
+ */
+class AgNewsTorch implements Timer {
+  readonly label = 'PyTorch AG News (bench/ag_news_step.py)';
+  async request(body: Record<string, unknown>): Promise<Reply> {
+    const args = [`${here}ag_news_step.py`, '--threads', String(body.threads ?? 1), '--steps', String(body.units ?? 10), '--warmup', '3'];
+    return new Promise((resolve) => {
+      const child = spawn(python, args, { cwd: root });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.on('exit', (code) => {
+        const last = out.trim().split('\n').at(-1) ?? '';
+        if (code !== 0 || !last.startsWith('{')) {
+          resolve({ error: `bench/ag_news_step.py exited with ${code}: ${err.trim().split('\n').at(-1) ?? ''}` });
+          return;
+        }
+        resolve({ ms: [(JSON.parse(last) as { msPerStep: number }).msPerStep] });
+      });
+    });
+  }
+  close(): void {}
+}
+
+interface Config { key: string; implementation: string; backend: string; worker: Timer; extra: Record<string, unknown> }
+interface WorkloadSpec { name: string; title: string; unitName: string; samplesPerUnit: number; units: number; configs: string[]; reps?: number }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -97,7 +131,7 @@ const workers = {
   torch: new Worker('PyTorch', python, [`${here}torch_bench.py`]),
 };
 const tfjsVersion = (JSON.parse(readFileSync(`${root}node_modules/@tensorflow/tfjs/package.json`, 'utf8')) as { version: string }).version;
-const configs: Record<string, Config> = {
+const configs: Record<string, Config | undefined> = {
   wasm: { key: 'wasm', implementation: 'trainbook (tf.js)', backend: 'wasm + useFastWasmKernels (XNNPACK), 1 thread', worker: workers.wasm, extra: {} },
   ...(workers.wasmNative === undefined
     ? {}
@@ -107,26 +141,39 @@ const configs: Record<string, Config> = {
   torchDefault: { key: 'torchDefault', implementation: 'PyTorch', backend: `CPU, ${torchInfo.default_threads} threads (default)`, worker: workers.torch, extra: { threads: torchInfo.default_threads } },
 };
 
+const agNewsLanded = existsSync(`${here}ag-news-step.ts`) && existsSync(`${here}ag_news_step.py`);
+if (agNewsLanded) {
+  const agTorch = new AgNewsTorch();
+  configs.agDense = { key: 'agDense', implementation: 'trainbook (tf.js), dense gradient (the course\'s step)', backend: configs.wasm!.backend, worker: workers.wasm, extra: { workload: 'ag-news-dense' } };
+  configs.agSparse = { key: 'agSparse', implementation: 'trainbook (tf.js), touched rows only', backend: configs.wasm!.backend, worker: workers.wasm, extra: { workload: 'ag-news-sparse' } };
+  configs.agTorch1 = { key: 'agTorch1', implementation: 'PyTorch', backend: 'CPU, 1 thread', worker: agTorch, extra: { threads: 1 } };
+  configs.agTorchDefault = { key: 'agTorchDefault', implementation: 'PyTorch', backend: `CPU, ${torchInfo.default_threads} threads (default)`, worker: agTorch, extra: { threads: torchInfo.default_threads } };
+}
+
 const workloads: WorkloadSpec[] = [
   { name: 'iris-epoch', title: 'Iris epoch (4-16-8-3, Adam, batch 10, 105 rows + validation)', unitName: 'epoch', samplesPerUnit: 105, units: Math.max(1, Math.round(10 * scale)), configs: ['wasmNative', 'wasm', 'wasmStock', 'torch1', 'torchDefault'].filter((k) => k in configs) },
   { name: 'mlp-step', title: 'Fashion-MNIST MLP step (784-512-512-10, SGD momentum, batch 64)', unitName: 'step', samplesPerUnit: 64, units: Math.max(1, Math.round(20 * scale)), configs: ['wasmNative', 'wasm', 'wasmStock', 'torch1', 'torchDefault'].filter((k) => k in configs) },
+  ...(agNewsLanded
+    ? [{ name: 'ag-news-step', title: 'AG News training step (vocab 95,812, batch 64, clip 0.1)', unitName: 'step', samplesPerUnit: 64, units: Math.max(3, Math.round(15 * scale)), reps: Math.min(reps, 3), configs: ['agDense', 'agSparse', 'agTorch1', 'agTorchDefault'] }]
+    : []),
 ];
 
 const loadBefore = loadavg();
 const rows: { workload: WorkloadSpec; config: Config; msPerUnit: number; spread: [number, number] }[] = [];
 for (const workload of workloads) {
-  const active = workload.configs.map((k) => configs[k] as Config);
+  const active = workload.configs.map((k) => configs[k]).filter((c): c is Config => c !== undefined);
   const perRep = new Map<string, number[]>(active.map((c) => [c.key, []]));
   const run = async (config: Config, units: number): Promise<number> => {
     const reply = await config.worker.request({ workload: workload.name, units, ...config.extra });
     if (reply.ms === undefined) throw new Error(`${config.worker.label} on ${workload.name}: ${reply.error ?? 'no timings'}`);
     return reply.ms.reduce((a, b) => a + b, 0) / reply.ms.length;
   };
-  for (const config of active) await run(config, Math.max(2, Math.ceil(workload.units / 2))); // warm-up
-  for (let r = 0; r < reps; r++) {
+  if (workload.name !== 'ag-news-step') for (const config of active) await run(config, Math.max(2, Math.ceil(workload.units / 2))); // warm-up (AG News warms up itself)
+  const workloadReps = workload.reps ?? reps;
+  for (let r = 0; r < workloadReps; r++) {
     const order = active.map((_, i) => active[(i + r) % active.length] as Config);
     for (const config of order) perRep.get(config.key)?.push(await run(config, workload.units));
-    process.stderr.write(`\r${workload.name}: repetition ${r + 1}/${reps}`);
+    process.stderr.write(`\r${workload.name}: repetition ${r + 1}/${workloadReps}`);
   }
   process.stderr.write('\n');
   for (const config of active) {
@@ -137,12 +184,11 @@ for (const workload of workloads) {
 const loadAfter = loadavg();
 for (const w of Object.values(workers)) w.close();
 
-const agNewsPending = !existsSync(`${here}ag-news-step.ts`);
 const lines: string[] = [];
 lines.push('| workload | implementation | backend | time per unit (median) | min-max over repetitions | samples/s | vs PyTorch 1 thread |');
 lines.push('|---|---|---|---|---|---|---|');
 for (const workload of workloads) {
-  const reference = rows.find((r) => r.workload === workload && r.config.key === 'torch1');
+  const reference = rows.find((r) => r.workload === workload && (r.config.key === 'torch1' || r.config.key === 'agTorch1'));
   for (const row of rows.filter((r) => r.workload === workload)) {
     const ratio = reference === undefined ? 'n/a' : `${(row.msPerUnit / reference.msPerUnit).toFixed(2)}x`;
     lines.push(
@@ -151,16 +197,14 @@ for (const workload of workloads) {
     );
   }
 }
-lines.push(
-  agNewsPending
-    ? '| AG News training step (vocab 95,812, batch 64, clip 0.1) | trainbook / PyTorch | | **pending**: bench/ag-news-step.ts (`agNewsStepBench`) has not landed yet | | | |'
-    : '| AG News training step (vocab 95,812, batch 64, clip 0.1) | trainbook / PyTorch | | **not wired yet**: bench/ag-news-step.ts exists, its `agNewsStepBench` is not called by this harness yet | | | |',
-);
+if (!agNewsLanded) {
+  lines.push('| AG News training step (vocab 95,812, batch 64, clip 0.1) | trainbook / PyTorch | | **pending**: bench/ag-news-step.ts and bench/ag_news_step.py have not landed | | | |');
+}
 const table = lines.join('\n');
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const meta = [
   `Measured ${new Date().toISOString()} on ${cpus().length} x ${cpu}, Node ${process.version}, tf.js ${tfjsVersion}, PyTorch ${torchInfo.torch}.`,
-  `${reps} interleaved repetitions after a warm-up; each repetition is the mean of ${workloads.map((w) => `${w.units} ${w.unitName}s`).join(' / ')}.`,
+  `Interleaved repetitions after a warm-up (${reps}; AG News ${Math.min(reps, 3)}, each PyTorch AG News repetition a fresh bench/ag_news_step.py process that warms up 3 steps untimed); a repetition is the mean of ${workloads.map((w) => `${w.units} ${w.unitName}s`).join(' / ')} (AG News: the median of its steps, as agNewsStepBench and bench/ag_news_step.py report).`,
   `Native OpenBLAS addon (src/vision/native): ${native.note}.`,
   `Load average (1 min) before ${loadBefore[0]?.toFixed(1)}, after ${loadAfter[0]?.toFixed(1)}: the machine has ${cpus().length} cores; numbers taken while other jobs run are slower on every side and their ratios noisier.`,
 ];

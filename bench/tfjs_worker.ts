@@ -29,6 +29,14 @@ for await (const line of createInterface({ input: process.stdin })) {
   const request = JSON.parse(line) as { workload?: string; units?: number; quit?: boolean };
   if (request.quit === true) break;
   const name = request.workload ?? '';
+  if (name === 'ag-news-dense' || name === 'ag-news-sparse') {
+    // The AG News helper's benchmark (bench/ag-news-step.ts): it times its own steps and returns their median.
+    const { agNewsStepBench } = (await import('./ag-news-step.js')) as typeof import('./ag-news-step.js');
+    const units = request.units ?? 1;
+    const msPerStep = await agNewsStepBench({ backend: 'wasm', mode: name === 'ag-news-dense' ? 'dense' : 'sparse', warmupSteps: 3, steps: units });
+    process.stdout.write(`${JSON.stringify({ ms: [msPerStep], unitName: 'step', samplesPerUnit: 64 })}\n`);
+    continue;
+  }
   const factory = factories[name];
   if (factory === undefined) {
     process.stdout.write(`${JSON.stringify({ error: `unknown workload ${name}` })}\n`);
