@@ -221,5 +221,47 @@ divided by PyTorch's with one thread (tf.js's wasm backend runs on one thread in
 ${table}
 
 ${meta.join('\n')}
+
+## What the rows are
+
+- **wasm, stock tf.js 4.22 kernels**: \`@tensorflow/tfjs-backend-wasm\` as published. Its matrix
+  product uses XNNPACK only when neither operand is transposed; the backward pass of a dense layer
+  (\`dx = dy · Wᵀ\`, \`dW = xᵀ · dy\`) falls back to a plain loop, and its \`Gather\` (how a DataLoader
+  picks a batch) builds a coordinate vector per copied number.
+- **wasm + useFastWasmKernels (XNNPACK)**: trainbook's \`useFastWasmKernels()\`
+  (src/vision/wasm-kernels.ts) re-registers \`BatchMatMul\`, \`_FusedMatMul\`, \`GatherV2\` and \`Slice\`
+  for the wasm backend: transposed products become explicit transposes plus an XNNPACK product,
+  gathers and contiguous slices copy whole rows. Same results (tests compare with the cpu backend and
+  with PyTorch's losses); the notebooks call it after \`currentAccelerator()\` and say so.
+- **wasm + useFastWasmKernels + OpenBLAS addon**: the same, plus the optional native addon
+  src/vision/native (N-API, ~100 lines of C, \`node-gyp rebuild --directory src/vision/native\`, needs
+  a C compiler and Debian's \`libopenblas-dev\`): every single-matrix product runs OpenBLAS's sgemm in
+  place on the wasm heap, one thread. Without the addon trainbook falls back to XNNPACK.
+- **PyTorch**: bench/torch_bench.py (and bench/ag_news_step.py for AG News), the seeds' code with the
+  data preloaded as tensors; \`torch.set_num_threads(1)\` and the default.
+
+## Findings
+
+- Per-kernel profile: \`node --import tsx bench/profile.ts mlp-step wasm|wasm-native|wasm-stock\` (and
+  \`iris-epoch\`). On the MLP step nearly all the time is in the matrix products; after the fix the
+  remaining gap to PyTorch is the GEMM itself (XNNPACK's 128-bit wasm SIMD without FMA against
+  PyTorch's AVX2/AVX-512 kernels), which the OpenBLAS addon closes most of.
+- Iris is the opposite: about 2,000 tiny kernel calls per epoch (Adam alone is ~13 ops per weight
+  tensor per step), each costing tens of microseconds of tf.js engine work (tape, tensor
+  bookkeeping, garbage collection) for a few microseconds of arithmetic. Faster kernels cannot fix
+  that; fewer ops would (a fused Adam), which would mean replacing \`tf.train.adam\` in the
+  notebooks, so it is not done.
+- Threads: tfjs-backend-wasm 4.22 hard-disables threads in Node (\`WASM_HAS_MULTITHREAD_SUPPORT\` is
+  false when \`IS_NODE\`, tfjs issue 3830). Forcing the flag loads the threaded build, whose
+  Emscripten runtime does support Node's worker_threads, but tf.js hands it the pthread worker and
+  the main script as \`blob:\` URLs, which Node's \`Worker\` rejects (\`ERR_WORKER_PATH\`); it would take
+  a patched tfjs-backend-wasm. Not done; the headline compares single-threaded runs anyway.
+- Native backends from the registries: \`@tensorflow/tfjs-node\` needs libtensorflow downloaded at
+  install (no route here; no npm or Debian package ships it); \`onnxruntime-node\` runs inference
+  only, and onnxruntime-web's training build (wasm again) needs training artifacts made by Python's
+  onnxruntime-training and fails to start on Node from 1.19 on (onnxruntime issue 22799). Debian's
+  OpenBLAS plus a small N-API addon is the native route that installs here.
+- PyTorch with its default 2 threads is much slower than with 1 thread on this shared 2-core
+  machine (its worker threads wait for a core), so the 1-thread column is the fair reference.
 `;
 writeFileSync(`${here}RESULTS.md`, results);
