@@ -676,17 +676,20 @@ export class KernelClient {
   }
 
   /**
-   * Ask the kernel to shut down (`shutdown_request` on control), kill its process group after `graceMs`, close the
-   * sockets and remove the connection file.
+   * Ask the kernel to shut down (`shutdown_request` on control, reply awaited up to `graceMs`), give it `exitGraceMs`
+   * to exit after replying, then kill its process group, close the sockets and remove the connection file.
    */
-  async shutdown(graceMs = 2000): Promise<void> {
+  async shutdown(graceMs = 2000, exitGraceMs = 500): Promise<void> {
     if (!this.exited) {
+      let replied = false;
       try {
         await this.request('control', 'shutdown_request', { restart: false }, graceMs);
+        replied = true;
       } catch {
         // No reply: it is killed below.
       }
-      const exited = await this.waitForExit(graceMs);
+      // A kernel that acknowledged the shutdown has nothing left to do; do not wait out a slow interpreter teardown.
+      const exited = await this.waitForExit(replied ? exitGraceMs : graceMs);
       if (!exited) this.kill();
     }
     // Whatever the kernel left in its group (children it spawned) goes too.

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,4 +52,10 @@ test('splitLines keeps line ends as Jupyter stores text', () => {
   assert.deepEqual(splitLines('a\nb\n'), ['a\n', 'b\n']);
   assert.deepEqual(splitLines('a\n\nb'), ['a\n', '\n', 'b']);
   assert.deepEqual(splitLines(''), []);
+});
+
+test('the precompiled validator is up to date with the schema file', () => {
+  const script = join(import.meta.dirname, '..', '..', 'src', 'notebook', 'schema', 'generate-validator.mjs');
+  const result = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
 });
