@@ -29,8 +29,11 @@ export interface LiveChart {
    * during an epoch, and redraws (throttled). Metrics not named keep their values.
    */
   update(epoch: number, metrics: Readonly<Record<string, number>>): void;
-  /** Draws the final state now (always) and stops; later `push`/`update` throw. Returns `history`. */
-  close(): Record<string, number[]>;
+  /**
+   * Draws the final state now (always) and stops; later `push`/`update` throw. Returns nothing,
+   * so that a cell ending in `chart.close();` prints nothing (read `chart.history` instead).
+   */
+  close(): void;
 }
 
 function formatValue(key: string, value: number): string {
@@ -136,11 +139,10 @@ export function liveChart(options: LiveChartOptions = {}): LiveChart {
       throttle.request();
     },
     close() {
-      if (closed) return history;
+      if (closed) return;
       closed = true;
       throttle.cancel();
       render(true);
-      return history;
     },
   };
 }

@@ -156,7 +156,7 @@ function grid(x: Tabular, options: TableOptions): Grid {
  */
 export function tableHtml(x: Tabular, options: TableOptions = {}): string {
   const g = grid(x, options);
-  const caption = `<caption style="caption-side:top;text-align:left;color:#555;padding:2px 0;">${escapeHtml(g.caption)}</caption>`;
+  const caption = `<caption style="caption-side:top;text-align:left;color:#555;padding:2px 0;white-space:nowrap;">${escapeHtml(g.caption)}</caption>`;
   const style = 'border-collapse:collapse;font:13px/1.5 ui-monospace,monospace;';
   if (g.text !== undefined) {
     return `<table class="trainbook-table" style="${style}">${caption}<tbody><tr><td><pre style="margin:0">${escapeHtml(g.text)}</pre></td></tr></tbody></table>`;

@@ -2,13 +2,12 @@
 // laid out as `jupyter nbconvert --to html` lays them out, and checks that every figure draws.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 import { liveChart } from '../../src/display/live-chart.js';
 import { plotHistory } from '../../src/display/plot.js';
@@ -16,11 +15,9 @@ import { resetPlotlyInjection, showFigure } from '../../src/display/plotly.js';
 import { progress } from '../../src/display/progress.js';
 import { RecordingSink, setDisplaySink, type MimeBundle } from '../../src/display/sink.js';
 import { showTable } from '../../src/display/table.js';
+import { ARTIFACTS, assertAllDrawn, launchChromium, openAndCheck, skipWithoutChromium, type PageReport } from './fixtures/browser-check.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: apt-get install -y chromium to run the browser check`;
+const skip = skipWithoutChromium;
 const hasNbconvert = spawnSync('jupyter', ['nbconvert', '--version'], { encoding: 'utf8' }).status === 0;
 const skipNbconvert = skip !== false ? skip : hasNbconvert ? false : 'jupyter nbconvert is missing: pip install nbconvert to run this check';
 
@@ -90,82 +87,25 @@ function page(title: string, head: string, outputs: MimeBundle[]): string {
 let browser: Browser | undefined;
 
 before(async () => {
-  if (skip !== false) return;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  if (skip === false) browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
 });
 
-interface PageReport {
-  plots: number;
-  drawn: { id: string; traces: number; hasSvg: boolean }[];
-  plotlyGlobal: boolean;
-  amdDefines: string[] | null;
-  errors: string[];
-  requests: string[];
-}
-
-async function openAndCheck(name: string, html: string | undefined, afterLoad?: (tab: import('playwright-core').Page) => Promise<void>): Promise<PageReport> {
+/** Writes `html` (unless undefined: the file is already there) to test-artifacts/<name>.html and opens it. */
+async function openPage(name: string, html: string | undefined, afterLoad?: (tab: Page) => Promise<void>): Promise<PageReport> {
   assert.ok(browser !== undefined);
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = join(ARTIFACTS, `${name}.html`);
   if (html !== undefined) writeFileSync(file, html);
-  const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
-  const tab = await context.newPage();
-  const errors: string[] = [];
-  const requests: string[] = [];
-  tab.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  tab.on('pageerror', (e) => errors.push(e.message));
-  tab.on('request', (r) => {
-    if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
-  });
-  try {
-    await tab.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 60_000 });
-    if (afterLoad !== undefined) await afterLoad(tab);
-    const plots = await tab.locator('.trainbook-plot').count();
-    await tab.waitForFunction(
-      (n: number) => document.querySelectorAll('.trainbook-plot .main-svg').length >= n,
-      plots,
-      { timeout: 30_000, polling: 100 },
-    );
-    const report = await tab.evaluate(() => ({
-      drawn: [...document.querySelectorAll('.trainbook-plot')].map((el) => ({
-        id: el.id,
-        traces: el.querySelectorAll('.scatterlayer .trace, .barlayer .trace').length,
-        hasSvg: el.querySelector('svg.main-svg') !== null,
-      })),
-      plotlyGlobal: typeof (window as unknown as { Plotly?: { newPlot?: unknown } }).Plotly?.newPlot === 'function',
-      amdDefines: (window as unknown as { amdDefines?: string[] }).amdDefines ?? null,
-    }));
-    await tab.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-    return { plots, ...report, errors, requests };
-  } finally {
-    await context.close();
-  }
-}
-
-function assertAllDrawn(report: PageReport, expectedPlots: number): void {
-  assert.equal(report.plots, expectedPlots);
-  for (const plot of report.drawn) {
-    assert.ok(plot.hasSvg, `${plot.id} has no plotly SVG`);
-    assert.ok(plot.traces >= 1, `${plot.id} draws ${plot.traces} traces`);
-  }
-  assert.equal(report.plotlyGlobal, true, 'window.Plotly is defined');
-  assert.deepEqual(report.errors, [], 'console errors');
-  assert.deepEqual(report.requests, [], 'network requests (the page must work offline)');
+  return openAndCheck(browser, file, afterLoad);
 }
 
 test('exported outputs draw every figure from file:// with a require.js-like define.amd on the page (classic Notebook)', { skip, timeout: 120_000 }, async () => {
   const outputs = sessionOutputs();
-  const report = await openAndCheck('display-classic-fake-amd', page('classic, fake AMD loader', FAKE_AMD, outputs));
+  const report = await openPage('display-classic-fake-amd', page('classic, fake AMD loader', FAKE_AMD, outputs));
   assertAllDrawn(report, 4);
   assert.deepEqual(report.amdDefines, [], 'plotly.js registered itself as an AMD module instead of window.Plotly');
   // plotHistory draws 3 traces, the live chart's final update 3.
@@ -173,19 +113,19 @@ test('exported outputs draw every figure from file:// with a require.js-like def
 });
 
 test('exported outputs draw every figure with the real require.js loaded, as in classic Notebook 6.4', { skip, timeout: 120_000 }, async () => {
-  const report = await openAndCheck('display-classic-requirejs', page('classic, require.js', realRequireJs(), sessionOutputs()));
+  const report = await openPage('display-classic-requirejs', page('classic, require.js', realRequireJs(), sessionOutputs()));
   assertAllDrawn(report, 4);
 });
 
 test('exported outputs draw every figure without any loader (JupyterLab, nbconvert lab template)', { skip, timeout: 120_000 }, async () => {
-  const report = await openAndCheck('display-lab', page('lab, no loader', '', sessionOutputs()));
+  const report = await openPage('display-lab', page('lab, no loader', '', sessionOutputs()));
   assertAllDrawn(report, 4);
   assert.equal(report.amdDefines, null);
 });
 
 test('a figure placed above the output that carries plotly.js waits for it and draws', { skip, timeout: 120_000 }, async () => {
   const outputs = sessionOutputs();
-  const report = await openAndCheck('display-out-of-order', page('out of order', FAKE_AMD, [earlierCellFigure(), ...outputs]));
+  const report = await openPage('display-out-of-order', page('out of order', FAKE_AMD, [earlierCellFigure(), ...outputs]));
   assertAllDrawn(report, 5);
 });
 
@@ -203,14 +143,14 @@ test('a live chart redraws on its own when an update replaces its output HTML, a
   const shown = sink.messages.filter((m) => m.kind === 'display');
   const updates = sink.messages.filter((m) => m.kind === 'update').map((m) => String(m.bundle['text/html']));
   assert.equal(shown.length, 2); // plotly.js, then the chart
-  const report = await openAndCheck('display-live-update', page('live update', '', shown.map((m) => m.bundle)), async (tab) => {
+  const report = await openPage('display-live-update', page('live update', '', shown.map((m) => m.bundle)), async (tab) => {
     for (const html of updates) {
       // JupyterLab sets innerHTML, then replaces each <script> with a fresh copy so that it runs.
       await tab.evaluate((h: string) => {
         const area = document.querySelector('[data-output="1"]');
         if (area === null) throw new Error('no chart output');
         area.innerHTML = h;
-        for (const old of [...area.querySelectorAll('script')]) {
+        for (const old of Array.from(area.querySelectorAll('script'))) {
           const fresh = document.createElement('script');
           fresh.textContent = old.textContent;
           old.replaceWith(fresh);
@@ -220,6 +160,7 @@ test('a live chart redraws on its own when an update replaces its output HTML, a
   });
   assertAllDrawn(report, 1);
   assert.equal(report.drawn[0]?.traces, 2);
+  assert.equal(report.drawn[0]?.points, 10, 'both traces show all 5 epochs');
 });
 
 test('a notebook with these outputs exported by jupyter nbconvert --to html draws every figure offline', { skip: skipNbconvert, timeout: 180_000 }, async () => {
@@ -240,7 +181,7 @@ test('a notebook with these outputs exported by jupyter nbconvert --to html draw
     const name = `display-nbconvert-${template}`;
     const run = spawnSync('jupyter', ['nbconvert', '--to', 'html', '--template', template, '--output', name, ipynb], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
-    const report = await openAndCheck(name, undefined);
+    const report = await openPage(name, undefined);
     // The templates themselves ask CDNs for require.js and MathJax (offline here): not ours, so not counted.
     const external = (url: string): boolean => /^https?:\/\//.test(url);
     const ours = { ...report, errors: report.errors.filter((e) => !/ERR_|Failed to load resource/.test(e)), requests: report.requests.filter((u) => !external(u)) };
