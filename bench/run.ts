@@ -185,20 +185,21 @@ const loadAfter = loadavg();
 for (const w of Object.values(workers)) w.close();
 
 const lines: string[] = [];
-lines.push('| workload | implementation | backend | time per unit (median) | min-max over repetitions | samples/s | vs PyTorch 1 thread |');
-lines.push('|---|---|---|---|---|---|---|');
+lines.push('| workload | implementation | backend | time per unit (median) | min-max over repetitions | samples/s | vs PyTorch 1 thread (medians) | (minimums) |');
+lines.push('|---|---|---|---|---|---|---|---|');
 for (const workload of workloads) {
   const reference = rows.find((r) => r.workload === workload && (r.config.key === 'torch1' || r.config.key === 'agTorch1'));
   for (const row of rows.filter((r) => r.workload === workload)) {
     const ratio = reference === undefined ? 'n/a' : `${(row.msPerUnit / reference.msPerUnit).toFixed(2)}x`;
+    const minRatio = reference === undefined ? 'n/a' : `${(row.spread[0] / reference.spread[0]).toFixed(2)}x`;
     lines.push(
       `| ${workload.title} | ${row.config.implementation} | ${row.config.backend} | ${row.msPerUnit.toFixed(2)} ms/${workload.unitName} | ` +
-        `${row.spread[0].toFixed(2)}-${row.spread[1].toFixed(2)} ms | ${Math.round((1000 * workload.samplesPerUnit) / row.msPerUnit).toLocaleString('en-US')} | ${ratio} |`,
+        `${row.spread[0].toFixed(2)}-${row.spread[1].toFixed(2)} ms | ${Math.round((1000 * workload.samplesPerUnit) / row.msPerUnit).toLocaleString('en-US')} | ${ratio} | ${minRatio} |`,
     );
   }
 }
 if (!agNewsLanded) {
-  lines.push('| AG News training step (vocab 95,812, batch 64, clip 0.1) | trainbook / PyTorch | | **pending**: bench/ag-news-step.ts and bench/ag_news_step.py have not landed | | | |');
+  lines.push('| AG News training step (vocab 95,812, batch 64, clip 0.1) | trainbook / PyTorch | | **pending**: bench/ag-news-step.ts and bench/ag_news_step.py have not landed | | | | |');
 }
 const table = lines.join('\n');
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -216,7 +217,8 @@ const results = `# Benchmark results
 
 Written by \`npm run bench\` (bench/run.ts); the PyTorch side is bench/torch_bench.py and the
 tf.js side bench/workloads.ts, both preloading their data as tensors. Ratios are time per unit
-divided by PyTorch's with one thread (tf.js's wasm backend runs on one thread in Node).
+divided by PyTorch's with one thread (tf.js's wasm backend runs on one thread in Node): of the
+medians, and of the fastest repetitions (less sensitive to other jobs on a shared machine).
 
 ${table}
 
