@@ -134,6 +134,8 @@ interface Waiter {
 interface Collector {
   outputs: Output[];
   idle: boolean;
+  /** `performance.now()` of the last iopub message for the request. */
+  lastActivity: number;
   executionCount: number | null;
   pendingClear: boolean;
   onChange: () => void;
@@ -344,6 +346,7 @@ export class KernelClient {
     if (id === undefined) return;
     this.iopubSeen.add(id);
     const collector = this.collectors.get(id);
+    if (collector) collector.lastActivity = performance.now();
     const type = msg.header.msg_type;
     const content = msg.content;
     if (type === 'update_display_data') {
@@ -542,6 +545,7 @@ export class KernelClient {
     const collector: Collector = {
       outputs: [],
       idle: false,
+      lastActivity: performance.now(),
       executionCount: null,
       pendingClear: false,
       onChange: () => {
@@ -551,8 +555,17 @@ export class KernelClient {
     };
     this.collectors.set(id, collector);
     const { promise: replyPromise } = this.sendAndWait('shell', msg);
-    // Like nbclient's iopub_timeout: once the reply is in, give iopub a few seconds to deliver `idle`, then go on.
-    const idleAfterReply = replyPromise.then(() => Promise.race([idle, sleep(IDLE_AFTER_REPLY_MS)]));
+    // Like nbclient's iopub_timeout: once the reply is in, wait for `idle` as long as iopub keeps delivering messages
+    // for this request; after a quiet spell of IDLE_AFTER_REPLY_MS (a lost `idle`) go on.
+    const quiet = async (): Promise<void> => {
+      while (!collector.idle && performance.now() - collector.lastActivity < IDLE_AFTER_REPLY_MS) {
+        await Promise.race([idle, sleep(Math.max(10, IDLE_AFTER_REPLY_MS - (performance.now() - collector.lastActivity)))]);
+      }
+    };
+    const idleAfterReply = replyPromise.then(() => {
+      collector.lastActivity = Math.max(collector.lastActivity, performance.now());
+      return quiet();
+    });
     const both = Promise.all([replyPromise, idleAfterReply]).then(([reply]) => reply);
     const timeoutMs = options.timeoutMs ?? 0;
     let status: ExecuteStatus;

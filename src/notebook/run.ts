@@ -1,8 +1,10 @@
 /**
  * Execute a notebook top to bottom on a Jupyter kernel, like nbclient/papermill but in Node with no Jupyter server.
  */
+import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { KernelClient, type ExecuteResult } from '../jupyter/kernel-client.js';
+import { kernelJson, trainbookKernelMain } from '../jupyter/install-kernel.js';
 import { getKernelSpec, type KernelSpec } from '../jupyter/kernelspec.js';
 import {
   cellSource,
@@ -107,7 +109,10 @@ export interface RunOptions {
   params?: Record<string, string>;
   /** Shorthand for `params.quick = 'true'`. @default false */
   quick?: boolean;
-  /** Kernelspec name. @default the notebook's `metadata.kernelspec.name`, else `"tslab"` */
+  /**
+   * Kernelspec name, looked up where Jupyter looks; `tslab` and `trainbook` also work unregistered.
+   * @default the notebook's `metadata.kernelspec.name`, else `"tslab"`
+   */
   kernelName?: string;
   /** A kernelspec to use instead of looking one up by name. */
   kernelSpec?: KernelSpec;
@@ -219,6 +224,23 @@ function notebookKernelName(notebook: Notebook): string | undefined {
   return undefined;
 }
 
+/**
+ * The kernelspec registered under `name`; for `tslab` and `trainbook` (when built) a registration is not needed:
+ * the spec `trainbook install-kernel` would write is used directly, so notebooks run with no Jupyter installed.
+ *
+ * PyTorch: none.
+ */
+export function resolveKernelSpec(name: string): KernelSpec {
+  try {
+    return getKernelSpec(name);
+  } catch (error) {
+    const builtIn = name === 'tslab' || (name === 'trainbook' && existsSync(trainbookKernelMain));
+    if (!builtIn) throw error;
+    const json = kernelJson(name);
+    return { name, resourceDir: dirname(json.argv[1]), ...json };
+  }
+}
+
 const ABORT_RETRY_DELAY_MS = 250;
 const ABORT_RETRIES = 8;
 
@@ -237,7 +259,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
   const notebook = await readNotebook(path);
   const warnings: string[] = [];
   const kernelName = options.kernelSpec?.name ?? options.kernelName ?? notebookKernelName(notebook) ?? 'tslab';
-  const spec = options.kernelSpec ?? getKernelSpec(kernelName);
+  const spec = options.kernelSpec ?? resolveKernelSpec(kernelName);
   const python = spec.language.toLowerCase() === 'python';
   const params = { ...(options.params ?? {}) };
   if (options.quick) params.quick = python ? 'True' : 'true';
