@@ -171,7 +171,11 @@ export function readAgNewsCsv(path: string): AgNewsRow[] {
   return parseAgNewsCsv(readFileSync(path, 'utf8'), path);
 }
 
-/** The text torchtext's `AG_NEWS` yields for a row: title and description joined by one space. */
+/**
+ * The text torchtext's `AG_NEWS` yields for a row: title and description joined by one space.
+ *
+ * PyTorch: `" ".join(t[1:])` in torchtext's `AG_NEWS` (`_modify_res`).
+ */
 export function agNewsText(row: AgNewsRow): string {
   return `${row.title} ${row.description}`;
 }

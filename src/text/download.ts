@@ -42,7 +42,11 @@ export interface DownloadResult {
   md5: string;
 }
 
-/** The md5 of a file on disk, as hex. */
+/**
+ * The md5 of a file on disk, as 32 hex digits (read in a stream, so large files are fine).
+ *
+ * PyTorch: the md5 check of torchdata's `on_disk_cache(hash_type="md5")`.
+ */
 export async function md5File(path: string): Promise<string> {
   const hash = createHash('md5');
   await pipeline(createReadStream(path), hash);

@@ -10,7 +10,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** Bag id of every position and the number of tokens in every bag, from the offsets of the bags. */
+/**
+ * The bag of every position and the number of ids in every bag, from the bags' start offsets:
+ * `numIds` positions, `offsets` [numBags] → `segmentIds` [numIds], `counts` [numBags].
+ *
+ * PyTorch: done inside `nn.EmbeddingBag` (its `offset2bag`).
+ */
 export function bagSegments(numIds: number, offsets: ArrayLike<number>): { segmentIds: Int32Array; counts: Float32Array } {
   const numBags = offsets.length;
   const segmentIds = new Int32Array(numIds);
