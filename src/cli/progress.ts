@@ -92,7 +92,7 @@ export class ProgressDisplay {
   private render(): void {
     if (!this.tty) return;
     const text = [...this.active.values()].map((e) => this.describe(e)).join(' | ');
-    const width = this.stream.columns ?? 100;
+    const width = this.stream.columns > 20 ? this.stream.columns : 100;
     this.stream.write(`\r\u001b[K${text.length > width - 1 ? text.slice(0, width - 2) + '…' : text}`);
     this.lineShown = text !== '';
   }
