@@ -103,6 +103,8 @@ export type { AgNewsSplitsOptions, AgNewsSplitsResult } from './text/ag-news-cou
 export { AG_NEWS_BASE_URL, AG_NEWS_MD5, downloadAgNews, md5File } from './text/download.js';
 export type { AgNewsSplit, DownloadAgNewsOptions, DownloadResult } from './text/download.js';
 export { downloadCommand } from './text/download-cli.js';
+export { sparseTrainStep } from './text/sparse-step.js';
+export type { SparseTrainStepOptions } from './text/sparse-step.js';
 
 // --- vision (Fashion-MNIST) ---
 export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx, readIdx, type IdxArray } from './vision/idx.js';
