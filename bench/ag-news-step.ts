@@ -10,9 +10,10 @@
  * Two tf.js variants:
  * - `dense`: the course's step (`tf.variableGrads`, `clipGradNorm`, `optimizer.applyGradients`); the
  *   embedding gradient is a dense [95,812, 64] tensor, as PyTorch's default `sparse=False`;
- * - `sparse`: the same arithmetic on the rows the batch touches only: gather those rows, differentiate
- *   with respect to them, clip with the same total norm (untouched rows have zero gradient), and write
- *   the updated rows back with `tf.tensorScatterUpdate` (which copies the whole table);
+ * - `sparse`: trainbook's `sparseTrainStep`, the same arithmetic on the rows the batch touches only:
+ *   gather those rows, differentiate with respect to them, clip with the same total norm (untouched
+ *   rows have zero gradient), and write the updated rows back with `tf.tensorScatterUpdate` (which
+ *   copies the whole table);
  * - `sparse-inplace`: as `sparse`, but the updated rows are written straight into the variable's
  *   memory (wasm heap or cpu array). This reaches into tf.js backend internals, only when the
  *   variable's buffer is not shared (refCount 1); it is an experiment, not something the course uses.
@@ -32,6 +33,8 @@ import { collateArrays } from '../src/text/collate.js';
 import { embeddingBagMean } from '../src/text/embedding-bag.js';
 import { clipGradNorm } from '../src/text/clip-grad-norm.js';
 import { crossEntropyLoss } from '../src/train/losses.js';
+import { sparseTrainStep } from '../src/text/sparse-step.js';
+import { TextClassificationModel } from '../src/text/text-classification-model.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -79,16 +82,12 @@ export function agNewsBenchBatches(batchSize = 64, count = 40): Batch[] {
   return batches;
 }
 
-/** The model's parameters, initialised as the tutorial does (seeded). Caller disposes. */
-function makeParams(vocabSize: number): { embedding: tf.Variable<tf.Rank.R2>; fcWeight: tf.Variable<tf.Rank.R2>; fcBias: tf.Variable<tf.Rank.R1> } {
-  return tf.tidy(() => ({
-    embedding: tf.variable(tf.randomUniform([vocabSize, 64], -0.5, 0.5, 'float32', 0) as tf.Tensor2D),
-    fcWeight: tf.variable(tf.randomUniform([4, 64], -0.5, 0.5, 'float32', 1) as tf.Tensor2D),
-    fcBias: tf.variable(tf.zeros([4]) as tf.Tensor1D),
-  }));
+/** The model's parameters, initialised as the tutorial does (seeded). */
+interface Params {
+  embedding: tf.Variable<tf.Rank.R2>;
+  fcWeight: tf.Variable<tf.Rank.R2>;
+  fcBias: tf.Variable<tf.Rank.R1>;
 }
-
-type Params = ReturnType<typeof makeParams>;
 type Step = (batch: Batch) => number;
 
 /** The course's step: dense gradients, clipGradNorm, SGD. Returns the loss. */
@@ -190,11 +189,21 @@ async function setUp(options: AgNewsStepBenchOptions): Promise<{ step: Step; bat
   if (tf.getBackend() !== settings.backend) await tf.setBackend(settings.backend);
   tf.enableProdMode();
   const batches = agNewsBenchBatches(settings.batchSize);
-  const params = makeParams(settings.vocabSize);
+  const model = new TextClassificationModel(settings.vocabSize, 64, 4, { seed: 0 });
+  const params: Params = { embedding: model.embedding.weight, fcWeight: model.fcWeight, fcBias: model.fcBias };
   const optimizer = tf.train.sgd(settings.lr);
-  const step = settings.mode === 'dense' ? denseStep(params, optimizer, settings.maxNorm) : sparseStep(params, settings.lr, settings.maxNorm, settings.mode === 'sparse-inplace');
+  const librarySparse: Step = (batch) => {
+    const tensors: [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D] = [tf.tensor1d(batch.labels, 'int32'), tf.tensor1d(batch.text, 'int32'), tf.tensor1d(batch.offsets, 'int32')];
+    const loss = sparseTrainStep(model, tensors, { optimizer, lossFn: crossEntropyLoss, maxNorm: settings.maxNorm });
+    tf.dispose(tensors);
+    return loss;
+  };
+  const step =
+    settings.mode === 'dense' ? denseStep(params, optimizer, settings.maxNorm)
+    : settings.mode === 'sparse' ? librarySparse
+    : sparseStep(params, settings.lr, settings.maxNorm, true);
   const cleanUp = (): void => {
-    tf.dispose([params.embedding, params.fcWeight, params.fcBias]);
+    model.dispose();
     optimizer.dispose();
   };
   return { step, batches, params, cleanUp, settings };

@@ -18,6 +18,7 @@ import { TextClassificationModel } from '../../src/text/text-classification-mode
 import { clipGradNorm } from '../../src/text/clip-grad-norm.js';
 import { StepLR } from '../../src/text/step-lr.js';
 import { crossEntropyLoss } from '../../src/train/losses.js';
+import { sparseTrainStep } from '../../src/text/sparse-step.js';
 
 interface Golden {
   setup: { numSteps: number; batchSize: number; stepsPerEpoch: number; numVal: number; maxTokens: number; lr: number; clip: number; embedDim: number; numClass: number };
@@ -46,8 +47,15 @@ test('the vocabulary of the parity run matches torchtext max_tokens=500', () => 
   assert.deepEqual(vocab.getItos(), golden.vocab);
 });
 
-for (const backend of ['wasm', 'cpu']) {
-  test(`50 training steps with clipping and StepLR give PyTorch's losses within 1e-4 on ${backend}`, async () => {
+const variants = [
+  { backend: 'wasm', sparse: false },
+  { backend: 'cpu', sparse: false },
+  { backend: 'wasm', sparse: true },
+] as const;
+
+for (const { backend, sparse } of variants) {
+  const stepName = sparse ? 'sparseTrainStep' : 'the dense step';
+  test(`50 training steps of ${stepName} with clipping and StepLR give PyTorch's losses within 1e-4 on ${backend}`, async () => {
     await tf.setBackend(backend);
     const model = new TextClassificationModel(vocab.length, setup.embedDim, setup.numClass);
     const V = vocab.length * setup.embedDim;
@@ -76,15 +84,22 @@ for (const backend of ['wasm', 'cpu']) {
     for (let step = 0; step < setup.numSteps; step++) {
       const rows = golden.trainRows.slice(step * setup.batchSize, (step + 1) * setup.batchSize);
       const [labels, text, offsets] = collateBatch(rows.map((i) => data.get(i)));
-      const [loss, norm] = tf.tidy(() => {
+      if (sparse) {
+        losses.push(sparseTrainStep(model, [labels, text, offsets], { optimizer, lossFn: crossEntropyLoss, maxNorm: setup.clip }));
+        norms.push(golden.gradNorms[step]);
+        tf.dispose([labels, text, offsets]);
+      }
+      const [loss, norm] = sparse ? [Number.NaN, Number.NaN] : tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => crossEntropyLoss(model.apply(text, offsets), labels));
         const clipped = clipGradNorm(grads, setup.clip);
         optimizer.applyGradients(clipped.grads);
         return [value.dataSync()[0], clipped.totalNorm.dataSync()[0]];
       });
-      tf.dispose([labels, text, offsets]);
-      losses.push(loss);
-      norms.push(norm);
+      if (!sparse) {
+        tf.dispose([labels, text, offsets]);
+        losses.push(loss);
+        norms.push(norm);
+      }
       if ((step + 1) % setup.stepsPerEpoch === 0) {
         const accuVal = evaluate();
         const stepped = totalAccu !== null && totalAccu > accuVal;
@@ -102,7 +117,7 @@ for (const backend of ['wasm', 'cpu']) {
     });
     assert.deepEqual(epochs, golden.epochs);
     assert.ok(golden.epochs.some((e) => e.schedulerStepped), 'the golden run exercises the scheduler');
-    console.log(`# ${backend}: largest loss difference from PyTorch over 50 steps: ${worst.toExponential(2)}`);
+    console.log(`# ${backend}, ${stepName}: largest loss difference from PyTorch over 50 steps: ${worst.toExponential(2)}`);
     model.dispose();
     optimizer.dispose();
   });
