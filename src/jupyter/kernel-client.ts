@@ -313,7 +313,9 @@ export class KernelClient {
         handle(msg);
       }
     } catch (error) {
-      if (!this.closed) throw error;
+      // A socket error while running means the connection is gone; record it for error messages instead of
+      // crashing the runner with an unhandled rejection (the kernel is killed by shutdown or the exit hook).
+      if (!this.closed) this.outputText += `\n[trainbook] kernel socket failed: ${(error as Error).message}\n`;
     }
   }
 

@@ -206,9 +206,17 @@ export function locateError(error: ErrorOutput, source: string): { line?: number
   const tslab = /evalmachine\.<anonymous>:\d+\n(.*)\n/.exec(text);
   if (tslab) {
     const transpiled = tslab[1].trim();
-    // The transpiled line often equals a source line up to type annotations and whitespace.
+    // The transpiled line often equals a source line up to type annotations, non-null assertions and whitespace.
     const squash = (s: string): string => s.replace(/\s+/g, '').replace(/;$/, '');
-    const index = sourceLines.findIndex((l) => squash(l) === squash(transpiled));
+    const stripTypes = (s: string): string =>
+      s
+        .replace(/:\s*[A-Za-z_$][\w$.]*(?:<[^>]*>)?(?:\[\])*(?=\s*[=,)])/g, '')
+        .replace(/\s+as\s+[A-Za-z_$][\w$.]*(?:<[^>]*>)?(?:\[\])*/g, '')
+        .replace(/!(?=[.)\];,])/g, '')
+        .replace(/\(([A-Za-z_$][\w$.]*)\)/g, '$1');
+    const target = squash(transpiled);
+    let index = sourceLines.findIndex((l) => squash(l) === target);
+    if (index < 0) index = sourceLines.findIndex((l) => squash(stripTypes(l)) === target);
     if (index >= 0) return fromLine(index + 1);
     return { sourceLine: transpiled };
   }

@@ -137,6 +137,11 @@ test('locateError finds the line from tslab diagnostics, tslab stacks and IPytho
     { sourceLine: 'function f() { return null.x; }' },
   );
   assert.deepEqual(locateError(err('ValueError', 'x', ['\u001b[0;31mCell In[3], line 3\u001b[0m']), source), { line: 3, sourceLine: 'f();' });
+  const typed = 'const a = 1;\nconst b: number[] = [a];\nconst c = (b as any).x!.y;';
+  assert.deepEqual(locateError(err('TypeError', 'x', ['evalmachine.<anonymous>:7', 'const c = b.x.y;', '^']), typed), {
+    line: 3,
+    sourceLine: 'const c = (b as any).x!.y;',
+  });
 });
 
 test('the Python peer kernel runs the same way: counts, display updates across cells, clear_output(wait=True)', { skip: SKIP_NO_IPYKERNEL }, async () => {
