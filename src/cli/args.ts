@@ -2,7 +2,11 @@
  * A small command-line option parser: `--flag`, `--name value`, `--name=value`, repeated options, positionals.
  */
 
-/** How one option is read. */
+/**
+ * How one option is read.
+ *
+ * PyTorch: none.
+ */
 export interface OptionSpec {
   /** Takes a value (`--out dir`) rather than being a flag. */
   value?: boolean;
@@ -10,13 +14,21 @@ export interface OptionSpec {
   repeat?: boolean;
 }
 
-/** Parsed arguments: positionals and options (flags as `true`, values as strings, repeated ones as arrays). */
+/**
+ * Parsed arguments: positionals and options (flags as `true`, values as strings, repeated ones as arrays).
+ *
+ * PyTorch: none.
+ */
 export interface ParsedArgs {
   positionals: string[];
   options: Record<string, string | boolean | string[]>;
 }
 
-/** Thrown for a bad command line; the CLI prints the message and exits with code 2. */
+/**
+ * Thrown for a bad command line; the CLI prints the message and exits with code 2.
+ *
+ * PyTorch: none.
+ */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);

@@ -19,7 +19,11 @@ function walk(dir: string): string[] {
   return found;
 }
 
-/** Regular expression for a glob with `*`, `**`, `?` and `{a,b}`. */
+/**
+ * Regular expression for a glob with `*`, `**`, `?` and `{a,b}`.
+ *
+ * PyTorch: none.
+ */
 export function globToRegExp(glob: string): RegExp {
   let out = '';
   for (let i = 0; i < glob.length; i++) {

@@ -3,7 +3,11 @@
  */
 import type { RunProgress } from '../notebook/run.js';
 
-/** Seconds with one decimal, e.g. `12.3s`. */
+/**
+ * Seconds with one decimal, e.g. `12.3s`.
+ *
+ * PyTorch: none.
+ */
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }

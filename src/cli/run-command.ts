@@ -8,6 +8,11 @@ import { parseArgs, UsageError } from './args.js';
 import { findNotebookPaths } from './find-notebooks.js';
 import { formatSeconds, ProgressDisplay } from './progress.js';
 
+/**
+ * Help text of `trainbook run`.
+ *
+ * PyTorch: none.
+ */
 export const RUN_HELP = `Usage: trainbook run <notebooks, folders or globs...> [options]
 
 Execute notebooks top to bottom on a Jupyter kernel (no Jupyter server, no Python needed) and write the
@@ -27,7 +32,11 @@ Options:
 
 Exit code: 0 when every notebook ran without error, 1 when one failed, 2 for a bad command line.`;
 
-/** Path of the executed copy: the input path relative to the working directory (or its root), under `out`. */
+/**
+ * Path of the executed copy: the input path relative to the working directory (or its root), under `out`.
+ *
+ * PyTorch: none.
+ */
 export function outputPathFor(input: string, outDir: string, cwd = process.cwd()): string {
   const absolute = resolve(cwd, input);
   let rel = relative(cwd, absolute);
@@ -44,7 +53,11 @@ function positiveNumber(value: string | boolean | string[] | undefined, name: st
   return n;
 }
 
-/** Parse `--param name=value` strings. */
+/**
+ * Parse `--param name=value` strings.
+ *
+ * PyTorch: none.
+ */
 export function parseParams(values: readonly string[]): Record<string, string> {
   const params: Record<string, string> = {};
   for (const value of values) {

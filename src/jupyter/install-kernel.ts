@@ -8,22 +8,42 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pythonPrefix, userDataDir } from './kernelspec.js';
 
-/** Kernels this package can register. */
+/**
+ * Kernels this package can register.
+ *
+ * PyTorch: none.
+ */
 export type KnownKernel = 'tslab' | 'trainbook';
 
-/** Root of the trainbook package (holds `package.json`), from `src/jupyter/` or `dist/jupyter/`. */
+/**
+ * Root of the trainbook package (holds `package.json`), from `src/jupyter/` or `dist/jupyter/`.
+ *
+ * PyTorch: none.
+ */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Absolute path of the project's own kernel entry point (built by `npm run build`). */
+/**
+ * Absolute path of the project's own kernel entry point (built by `npm run build`).
+ *
+ * PyTorch: none.
+ */
 export const trainbookKernelMain = join(packageRoot, 'dist', 'kernel', 'main.js');
 
-/** Absolute path of tslab's launcher script `node_modules/tslab/bin/tslab`. */
+/**
+ * Absolute path of tslab's launcher script `node_modules/tslab/bin/tslab`.
+ *
+ * PyTorch: none.
+ */
 export function tslabBin(): string {
   const require = createRequire(join(packageRoot, 'package.json'));
   return join(dirname(require.resolve('tslab/package.json')), 'bin', 'tslab');
 }
 
-/** The `kernel.json` content of a kernel this package knows, with absolute paths. */
+/**
+ * The `kernel.json` content of a kernel this package knows, with absolute paths.
+ *
+ * PyTorch: none.
+ */
 export interface KernelJson {
   argv: string[];
   display_name: string;
@@ -65,7 +85,11 @@ export function kernelJson(kernel: KnownKernel): KernelJson {
   };
 }
 
-/** Options for {@link installKernel}. */
+/**
+ * Options for {@link installKernel}.
+ *
+ * PyTorch: none.
+ */
 export interface InstallKernelOptions {
   /** Which kernel to register. @default "tslab" */
   kernel?: KnownKernel;
@@ -77,7 +101,11 @@ export interface InstallKernelOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Kernels folder for an install location. */
+/**
+ * Kernels folder for an install location.
+ *
+ * PyTorch: none.
+ */
 export function kernelsDir(location: InstallKernelOptions['location'] = { kind: 'user' }, env = process.env): string {
   if (location.kind === 'user') return join(userDataDir(env), 'kernels');
   if (location.kind === 'prefix') return join(resolve(location.prefix), 'share', 'jupyter', 'kernels');

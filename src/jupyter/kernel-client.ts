@@ -79,7 +79,11 @@ function installExitHook(): void {
   process.on('exit', killAllKernels);
 }
 
-/** Options for {@link KernelClient.start}. */
+/**
+ * Options for {@link KernelClient.start}.
+ *
+ * PyTorch: none.
+ */
 export interface StartKernelOptions {
   /** Working directory of the kernel (the notebook's folder). @default process.cwd() */
   cwd?: string;
@@ -89,7 +93,11 @@ export interface StartKernelOptions {
   startupTimeoutMs?: number;
 }
 
-/** Options for {@link KernelClient.execute}. */
+/**
+ * Options for {@link KernelClient.execute}.
+ *
+ * PyTorch: none.
+ */
 export interface ExecuteOptions {
   /** Interrupt the cell after this many milliseconds; `0` means no limit. @default 0 */
   timeoutMs?: number;
@@ -101,7 +109,11 @@ export interface ExecuteOptions {
   executionCount?: number;
 }
 
-/** How one execution ended. `aborted`: the kernel refused the request (e.g. tslab's 200 ms window after an error). */
+/**
+ * How one execution ended. `aborted`: the kernel refused the request (e.g. tslab's 200 ms window after an error).
+ *
+ * PyTorch: none.
+ */
 export type ExecuteStatus = 'ok' | 'error' | 'aborted' | 'timeout' | 'dead';
 
 /**

@@ -27,7 +27,11 @@ export interface KernelSpec {
   metadata: Record<string, unknown>;
 }
 
-/** Where Jupyter keeps per-user data on this platform (honours `JUPYTER_DATA_DIR` and `XDG_DATA_HOME`). */
+/**
+ * Where Jupyter keeps per-user data on this platform (honours `JUPYTER_DATA_DIR` and `XDG_DATA_HOME`).
+ *
+ * PyTorch: none.
+ */
 export function userDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.JUPYTER_DATA_DIR) return resolve(env.JUPYTER_DATA_DIR);
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Jupyter');
@@ -41,6 +45,7 @@ let cachedPythonPrefix: string | null | undefined;
 /**
  * `sys.prefix` of the `python3` on PATH, or `null` when there is none. Asked once per process (Python is
  * optional: it only adds the folder where `pip install ipykernel` puts its kernelspec).
+ * PyTorch: none.
  */
 export function pythonPrefix(env: NodeJS.ProcessEnv = process.env): string | null {
   if (env.VIRTUAL_ENV) return env.VIRTUAL_ENV;
@@ -52,7 +57,11 @@ export function pythonPrefix(env: NodeJS.ProcessEnv = process.env): string | nul
   return cachedPythonPrefix;
 }
 
-/** Options for {@link jupyterDataDirs}. */
+/**
+ * Options for {@link jupyterDataDirs}.
+ *
+ * PyTorch: none.
+ */
 export interface JupyterDirsOptions {
   /** @default process.env */
   env?: NodeJS.ProcessEnv;

@@ -9,16 +9,32 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 
-/** Version of the messaging spec this module speaks. */
+/**
+ * Version of the messaging spec this module speaks.
+ *
+ * PyTorch: none.
+ */
 export const PROTOCOL_VERSION = '5.3';
 
-/** The frame that separates routing identities from the signed message parts. */
+/**
+ * The frame that separates routing identities from the signed message parts.
+ *
+ * PyTorch: none.
+ */
 export const DELIMITER = '<IDS|MSG>';
 
-/** A JSON value as it appears in message content. */
+/**
+ * A JSON value as it appears in message content.
+ *
+ * PyTorch: none.
+ */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-/** A JSON object (message content, metadata). */
+/**
+ * A JSON object (message content, metadata).
+ *
+ * PyTorch: none.
+ */
 export type JsonObject = { [key: string]: JsonValue };
 
 /**
@@ -59,7 +75,11 @@ export interface JupyterMessage<C = JsonObject> {
   buffers?: Buffer[];
 }
 
-/** Options for {@link newMessage}. */
+/**
+ * Options for {@link newMessage}.
+ *
+ * PyTorch: none.
+ */
 export interface NewMessageOptions {
   /** Session id of the sender. */
   session: string;
@@ -140,7 +160,11 @@ export function serialize(msg: JupyterMessage<unknown>, key: string, signatureSc
   return [...(msg.identities ?? []), Buffer.from(DELIMITER), signature, ...parts, ...(msg.buffers ?? [])];
 }
 
-/** Thrown by {@link deserialize} when a message's signature does not match the session key. */
+/**
+ * Thrown by {@link deserialize} when a message's signature does not match the session key.
+ *
+ * PyTorch: none.
+ */
 export class SignatureError extends Error {
   constructor(message: string) {
     super(message);
@@ -220,7 +244,11 @@ export interface ConnectionInfo {
   kernel_name?: string;
 }
 
-/** The five channels of a kernel connection. */
+/**
+ * The five channels of a kernel connection.
+ *
+ * PyTorch: none.
+ */
 export type Channel = 'shell' | 'iopub' | 'stdin' | 'control' | 'hb';
 
 /**
@@ -340,7 +368,11 @@ export async function newConnectionInfo(ip = '127.0.0.1', kernelName?: string): 
   return info;
 }
 
-/** A random session id. */
+/**
+ * A random session id.
+ *
+ * PyTorch: none.
+ */
 export function newSessionId(): string {
   return randomBytes(16).toString('hex');
 }

@@ -5,9 +5,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { INJECTED_TAG } from './run.js';
 import { cellTags, joinText, parseNotebook, stringifyNotebook, type Notebook } from './nbformat.js';
 
-/** Cell metadata keys that change from run to run (nbclient timings, UI state, papermill, execute-time plugins). */
+/**
+ * Cell metadata keys that change from run to run (nbclient timings, UI state, papermill, execute-time plugins).
+ *
+ * PyTorch: none.
+ */
 export const VOLATILE_CELL_METADATA = ['execution', 'collapsed', 'scrolled', 'ExecuteTime', 'papermill', 'trainbook'];
-/** Notebook metadata keys that belong to a run, not to the source (widget state, papermill, trainbook run info). */
+/**
+ * Notebook metadata keys that belong to a run, not to the source (widget state, papermill, trainbook run info).
+ *
+ * PyTorch: none.
+ */
 export const VOLATILE_NOTEBOOK_METADATA = ['widgets', 'papermill', 'trainbook'];
 
 /**
@@ -44,7 +52,11 @@ function canonical(value: unknown, key = ''): unknown {
   return value;
 }
 
-/** Result of {@link cleanFile}. */
+/**
+ * Result of {@link cleanFile}.
+ *
+ * PyTorch: none.
+ */
 export interface CleanFileResult {
   path: string;
   /** Whether the notebook had outputs, counts, volatile metadata, missing cell ids or an injected cell. */

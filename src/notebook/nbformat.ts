@@ -7,27 +7,47 @@ import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type { ErrorObject } from 'ajv';
 
-/** Text stored as one string or as a list of lines ending in `\n` (nbformat allows both). */
+/**
+ * Text stored as one string or as a list of lines ending in `\n` (nbformat allows both).
+ *
+ * PyTorch: none.
+ */
 export type MultilineString = string | string[];
 
-/** Output data keyed by MIME type (`text/plain`, `text/html`, `image/png`, ...). */
+/**
+ * Output data keyed by MIME type (`text/plain`, `text/html`, `image/png`, ...).
+ *
+ * PyTorch: none.
+ */
 export type MimeBundle = Record<string, unknown>;
 
-/** A `stream` output: text written to stdout or stderr. */
+/**
+ * A `stream` output: text written to stdout or stderr.
+ *
+ * PyTorch: none.
+ */
 export interface StreamOutput {
   output_type: 'stream';
   name: 'stdout' | 'stderr';
   text: MultilineString;
 }
 
-/** A `display_data` output. */
+/**
+ * A `display_data` output.
+ *
+ * PyTorch: none.
+ */
 export interface DisplayDataOutput {
   output_type: 'display_data';
   data: MimeBundle;
   metadata: Record<string, unknown>;
 }
 
-/** An `execute_result` output (the value of the cell's last expression). */
+/**
+ * An `execute_result` output (the value of the cell's last expression).
+ *
+ * PyTorch: none.
+ */
 export interface ExecuteResultOutput {
   output_type: 'execute_result';
   execution_count: number | null;
@@ -35,7 +55,11 @@ export interface ExecuteResultOutput {
   metadata: Record<string, unknown>;
 }
 
-/** An `error` output: exception name, value and traceback lines (may hold ANSI colours). */
+/**
+ * An `error` output: exception name, value and traceback lines (may hold ANSI colours).
+ *
+ * PyTorch: none.
+ */
 export interface ErrorOutput {
   output_type: 'error';
   ename: string;
@@ -50,7 +74,11 @@ export interface ErrorOutput {
  */
 export type Output = StreamOutput | DisplayDataOutput | ExecuteResultOutput | ErrorOutput;
 
-/** A code cell. */
+/**
+ * A code cell.
+ *
+ * PyTorch: none.
+ */
 export interface CodeCell {
   cell_type: 'code';
   id: string;
@@ -60,7 +88,11 @@ export interface CodeCell {
   execution_count: number | null;
 }
 
-/** A markdown cell. */
+/**
+ * A markdown cell.
+ *
+ * PyTorch: none.
+ */
 export interface MarkdownCell {
   cell_type: 'markdown';
   id: string;
@@ -69,7 +101,11 @@ export interface MarkdownCell {
   attachments?: Record<string, MimeBundle>;
 }
 
-/** A raw cell. */
+/**
+ * A raw cell.
+ *
+ * PyTorch: none.
+ */
 export interface RawCell {
   cell_type: 'raw';
   id: string;
@@ -78,7 +114,11 @@ export interface RawCell {
   attachments?: Record<string, MimeBundle>;
 }
 
-/** Any notebook cell. */
+/**
+ * Any notebook cell.
+ *
+ * PyTorch: none.
+ */
 export type Cell = CodeCell | MarkdownCell | RawCell;
 
 /**
@@ -93,29 +133,49 @@ export interface Notebook {
   cells: Cell[];
 }
 
-/** Join a multiline string into one string. */
+/**
+ * Join a multiline string into one string.
+ *
+ * PyTorch: none.
+ */
 export function joinText(text: MultilineString | undefined): string {
   if (text === undefined) return '';
   return Array.isArray(text) ? text.join('') : text;
 }
 
-/** Split text into lines that keep their `\n`, as Jupyter stores it. */
+/**
+ * Split text into lines that keep their `\n`, as Jupyter stores it.
+ *
+ * PyTorch: none.
+ */
 export function splitLines(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
-/** Source of a cell as one string. */
+/**
+ * Source of a cell as one string.
+ *
+ * PyTorch: none.
+ */
 export function cellSource(cell: Cell): string {
   return joinText(cell.source);
 }
 
-/** Tags of a cell (`metadata.tags`), `[]` when none. */
+/**
+ * Tags of a cell (`metadata.tags`), `[]` when none.
+ *
+ * PyTorch: none.
+ */
 export function cellTags(cell: Cell): string[] {
   const tags = cell.metadata.tags;
   return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
 }
 
-/** A random nbformat cell id (8 hex digits like JupyterLab makes). */
+/**
+ * A random nbformat cell id (8 hex digits like JupyterLab makes).
+ *
+ * PyTorch: none.
+ */
 export function newCellId(): string {
   return randomBytes(4).toString('hex');
 }
@@ -191,6 +251,7 @@ export function validateNotebook(notebook: unknown): string[] {
 
 /**
  * Bring an nbformat 4.x notebook to 4.5 in place: cell ids are added where missing (as `nbformat` upgrades do).
+ * PyTorch: none.
  */
 export function upgradeToV45(notebook: Notebook): Notebook {
   const seen = new Set<string>();

@@ -18,12 +18,24 @@ import {
   type Output,
 } from './nbformat.js';
 
-/** Tag of the cell that declares a notebook's parameters (papermill's convention). */
+/**
+ * Tag of the cell that declares a notebook's parameters (papermill's convention).
+ *
+ * PyTorch: none.
+ */
 export const PARAMETERS_TAG = 'parameters';
-/** Tag of the cell the runner inserts with `--param` values. */
+/**
+ * Tag of the cell the runner inserts with `--param` values.
+ *
+ * PyTorch: none.
+ */
 export const INJECTED_TAG = 'injected-parameters';
 
-/** What happened to one code cell. `not-run`: an earlier cell failed and the run stopped. */
+/**
+ * What happened to one code cell. `not-run`: an earlier cell failed and the run stopped.
+ *
+ * PyTorch: none.
+ */
 export type CellStatus = 'ok' | 'error' | 'timeout' | 'dead' | 'not-run';
 
 /**
@@ -92,13 +104,21 @@ export interface RunResult {
   warnings: string[];
 }
 
-/** Progress of a run, for display. */
+/**
+ * Progress of a run, for display.
+ *
+ * PyTorch: none.
+ */
 export type RunProgress =
   | { type: 'kernel-starting'; path: string; totalCells: number }
   | { type: 'cell-start'; path: string; cell: number; totalCells: number; elapsedMs: number }
   | { type: 'cell-end'; path: string; cell: number; totalCells: number; elapsedMs: number; status: CellStatus };
 
-/** Options for {@link runNotebook}. */
+/**
+ * Options for {@link runNotebook}.
+ *
+ * PyTorch: none.
+ */
 export interface RunOptions {
   /** Write the executed notebook here (also when it failed). @default not written */
   outPath?: string;
@@ -191,6 +211,7 @@ function stripAnsi(text: string): string {
 /**
  * Find where in the cell the error happened: a TypeScript diagnostic `line:col - message`, an IPython
  * `Cell In[n], line L`, or tslab's runtime report (`evalmachine.<anonymous>:N` then the transpiled line).
+ * PyTorch: none.
  */
 export function locateError(error: ErrorOutput, source: string): { line?: number; sourceLine?: string } {
   const sourceLines = source.split('\n');
@@ -401,7 +422,11 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
   return result;
 }
 
-/** One-paragraph description of a failure for the terminal: notebook, cell, line, source line and error. */
+/**
+ * One-paragraph description of a failure for the terminal: notebook, cell, line, source line and error.
+ *
+ * PyTorch: none.
+ */
 export function describeFailure(result: RunResult, options: { brief?: boolean } = {}): string {
   const failure = result.failure;
   if (!failure) return `${result.path}: ok`;
@@ -417,7 +442,11 @@ export function describeFailure(result: RunResult, options: { brief?: boolean } 
   return lines.join('\n');
 }
 
-/** Short display name of a notebook path. */
+/**
+ * Short display name of a notebook path.
+ *
+ * PyTorch: none.
+ */
 export function notebookLabel(path: string): string {
   return `${basename(dirname(path))}/${basename(path)}`;
 }
