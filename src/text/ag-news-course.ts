@@ -10,7 +10,8 @@ export interface AgNewsSplitsOptions {
   /** Seed of the splits. @default 0 */
   seed?: number;
   /**
-   * Keep only the first `train`, `valid` and `test` examples of each split (quick runs).
+   * Keep only the first `train`, `valid` and `test` examples of each split (quick runs); the
+   * training pool (and so the vocabulary) is then the kept training examples.
    * @default everything
    */
   limit?: { train: number; valid: number; test: number };
