@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KernelClient } from '../../src/jupyter/kernel-client.js';
 import { readKernelSpec } from '../../src/jupyter/kernelspec.js';
-import { fixtures, makeJupyterPath } from '../notebook/kernels.js';
+import { fixtures, makeJupyterPath, SKIP_NO_IPYKERNEL } from '../notebook/kernels.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 // tsx by absolute URL, so the CLI also runs from another working directory.
@@ -79,7 +79,7 @@ test('install-kernel --prefix writes a tslab kernelspec with absolute paths from
   assert.equal(trainbook(['install-kernel', '--user', '--prefix', prefix]).code, 2);
 });
 
-test('run exits 1 on a failing notebook, names cell and line, writes the executed copy mirroring the input path', () => {
+test('run exits 1 on a failing notebook, names cell and line, writes the executed copy mirroring the input path', { skip: SKIP_NO_IPYKERNEL }, () => {
   const out = mkdtempSync(join(tmpdir(), 'tb-cli-out-'));
   const result = trainbook(['run', 'test/fixtures/notebooks/ts-fail.ipynb', 'test/fixtures/notebooks/py-fail.ipynb', '--out', out, '--jobs', '2']);
   assert.equal(result.code, 1, result.stderr);
@@ -92,7 +92,7 @@ test('run exits 1 on a failing notebook, names cell and line, writes the execute
   assert.ok(existsSync(join(out, 'test', 'fixtures', 'notebooks', 'py-fail.ipynb')));
 });
 
-test('run --quick on a folder glob exits 0 and injects quick after the parameters cell', () => {
+test('run --quick on a folder glob exits 0 and injects quick after the parameters cell', { skip: SKIP_NO_IPYKERNEL }, () => {
   const work = mkdtempSync(join(tmpdir(), 'tb-cli-glob-'));
   mkdirSync(join(work, 'nb', 'a'), { recursive: true });
   copyFileSync(join(fixtures, 'ts-pass.ipynb'), join(work, 'nb', 'a', 'one.ipynb'));
