@@ -706,7 +706,7 @@ export class KernelClient {
    * Ask the kernel to shut down (`shutdown_request` on control, reply awaited up to `graceMs`), give it `exitGraceMs`
    * to exit after replying, then kill its process group, close the sockets and remove the connection file.
    */
-  async shutdown(graceMs = 2000, exitGraceMs = 500): Promise<void> {
+  async shutdown(graceMs = 2000, exitGraceMs = 100): Promise<void> {
     if (!this.exited) {
       let replied = false;
       try {
