@@ -87,8 +87,30 @@ export function plotlyLibraryHtml(): string {
     'if (window.Plotly) return;\n' +
     'var define = undefined, module = undefined, exports = undefined;\n' +
     readLibrary() +
-    '\n}).call(window);\n</script>'
+    '\n}).call(window);\n' +
+    // A copy in this browser's IndexedDB lets figures draw on a page where no output carries the
+    // library any more (a cell re-run in a running kernel, then the page reloaded): see figureHtml.
+    '(function (script, key) {\n' +
+    '  try {\n' +
+    '    if (!script || !window.indexedDB) return;\n' +
+    '    var open = indexedDB.open("trainbook", 1);\n' +
+    '    open.onupgradeneeded = function () { open.result.createObjectStore("plotly"); };\n' +
+    '    open.onsuccess = function () {\n' +
+    '      try {\n' +
+    '        var store = open.result.transaction("plotly", "readwrite").objectStore("plotly");\n' +
+    '        var seen = store.getKey(key);\n' +
+    '        seen.onsuccess = function () { if (seen.result === undefined) store.put(script.textContent, key); };\n' +
+    '      } catch (e) {}\n' +
+    '    };\n' +
+    '  } catch (e) {}\n' +
+    `})(document.currentScript, ${scriptJson(cacheKey())});\n` +
+    '</script>'
   );
+}
+
+/** The IndexedDB key of the cached library script. */
+function cacheKey(): string {
+  return `trainbook plotly.js ${plotlyVersion()}`;
 }
 
 /** Whether plotly.js was already embedded in an output of this kernel session. */
@@ -145,8 +167,11 @@ const DEFAULT_CONFIG = { responsive: true, displaylogo: false };
 
 /**
  * The HTML of one figure: a `<div>` with a unique id and a script that draws into it once both
- * the div is in the page and `window.Plotly` exists (it polls; after 5 s without plotly.js it
- * writes a hint into the div and keeps waiting). Does not include plotly.js itself.
+ * the div is in the page and `window.Plotly` exists. It polls; if plotly.js is not on the page
+ * once the page has loaded, it loads the copy this browser cached from an earlier library output
+ * (IndexedDB) and says under the figure that the notebook itself no longer carries plotly.js;
+ * after 5 s without plotly.js it writes a hint into the div and keeps waiting. Does not include
+ * plotly.js itself.
  *
  * PyTorch: none (plotly.py's `fig.to_html(include_plotlyjs=False)`).
  */
@@ -154,23 +179,61 @@ export function figureHtml(figure: PlotlyFigure, options: Omit<FigureOptions, 'i
   checkFigure(figure);
   const id = options.divId ?? newPlotId();
   const height = options.height ?? 420;
+  const style = `width:100%;height:${height}px;`;
   const spec = { data: figure.data, layout: figure.layout ?? {}, config: { ...DEFAULT_CONFIG, ...figure.config } };
   const hint =
-    'Waiting for plotly.js. It is embedded in the first plot output of the kernel session; ' +
-    'if that output was cleared, run resetPlotlyInjection() and show a figure again.';
+    'Waiting for plotly.js. trainbook embeds it once per kernel session, in the first plot output, ' +
+    'and that output is not on this page (its cell was re-run or cleared). ' +
+    'Restart the kernel and run all cells, or run resetPlotlyInjection() and show the figure again.';
+  const note =
+    "plotly.js came from this browser's cache: no output of this notebook carries it now, so a saved or exported copy " +
+    'will show no plots. Restart the kernel and run all cells before saving.';
   return (
-    `<div id="${escapeHtml(id)}" class="trainbook-plot" style="width:100%;height:${height}px;"></div>\n` +
+    `<div id="${escapeHtml(id)}" class="trainbook-plot" style="${style}"></div>\n` +
     '<script type="text/javascript">\n' +
     '(function () {\n' +
-    `  var id = ${scriptJson(id)};\n` +
+    `  var id = ${scriptJson(id)}, key = ${scriptJson(cacheKey())}, style = ${scriptJson(style)};\n` +
     `  var fig = ${scriptJson(spec)};\n` +
     '  var start = Date.now();\n' +
+    '  function fromBrowserCache() {\n' +
+    '    if (window.trainbookPlotlyCache || !window.indexedDB) return;\n' +
+    '    window.trainbookPlotlyCache = "loading";\n' +
+    '    try {\n' +
+    '      var open = indexedDB.open("trainbook", 1);\n' +
+    '      open.onupgradeneeded = function () { open.result.createObjectStore("plotly"); };\n' +
+    '      open.onsuccess = function () {\n' +
+    '        try {\n' +
+    '          var get = open.result.transaction("plotly").objectStore("plotly").get(key);\n' +
+    '          get.onsuccess = function () {\n' +
+    '            if (typeof get.result !== "string" || window.Plotly) return;\n' +
+    '            var script = document.createElement("script");\n' +
+    '            script.textContent = get.result;\n' +
+    '            document.head.appendChild(script);\n' +
+    '            window.trainbookPlotlyCache = "used";\n' +
+    '          };\n' +
+    '        } catch (e) {}\n' +
+    '      };\n' +
+    '    } catch (e) {}\n' +
+    '  }\n' +
     '  function draw() {\n' +
     '    var el = document.getElementById(id);\n' +
     '    var Plotly = window.Plotly;\n' +
     '    var waited = Date.now() - start;\n' +
-    '    if (el && Plotly) { el.textContent = ""; Plotly.newPlot(el, fig.data, fig.layout, fig.config); return; }\n' +
-    `    if (el && !Plotly && waited > 5000 && !el.firstChild) { el.style.cssText += ";font:13px sans-serif;color:#a33;padding:8px;"; el.textContent = ${scriptJson(hint)}; }\n` +
+    '    if (el && Plotly) {\n' +
+    '      el.style.cssText = style; el.textContent = "";\n' +
+    '      Plotly.newPlot(el, fig.data, fig.layout, fig.config);\n' +
+    '      if (window.trainbookPlotlyCache === "used") {\n' +
+    '        window.trainbookPlotlyCache = "noted";\n' +
+    '        var p = document.createElement("p");\n' +
+    '        p.style.cssText = "font:12px sans-serif;color:#a33;margin:4px 0;";\n' +
+    `        p.textContent = ${scriptJson(note)};\n` +
+    '        el.insertAdjacentElement("afterend", p);\n' +
+    '      }\n' +
+    '      return;\n' +
+    '    }\n' +
+    // Every inline script of an exported page has run by "complete": plotly.js is not coming from the page.
+    '    if (!Plotly && waited > 300 && document.readyState === "complete") fromBrowserCache();\n' +
+    `    if (el && !Plotly && waited > 5000 && !el.firstChild) { el.style.cssText = style + "height:auto;font:13px sans-serif;color:#a33;padding:8px;"; el.textContent = ${scriptJson(hint)}; }\n` +
     // With plotly.js present but no div, the output was replaced (live update) or removed: stop.
     '    if (waited > (Plotly ? 5000 : 600000)) return;\n' +
     '    setTimeout(draw, waited < 2000 ? 25 : 250);\n' +

@@ -188,3 +188,28 @@ test('a notebook with these outputs exported by jupyter nbconvert --to html draw
     assertAllDrawn(ours, 4);
   }
 });
+
+test('a page with no output carrying plotly.js draws from the copy this browser cached, and says so', { skip, timeout: 120_000 }, async () => {
+  assert.ok(browser !== undefined);
+  const outputs = sessionOutputs(); // outputs[0] carries plotly.js
+  const later = earlierCellFigure(); // a figure of the same session, without the library
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const first = join(ARTIFACTS, 'display-cache-first.html');
+  const second = join(ARTIFACTS, 'display-cache-second.html');
+  writeFileSync(first, page('carries the library', '', outputs.slice(0, 1)));
+  writeFileSync(second, page('no library on this page', FAKE_AMD, [later, ...outputs.slice(2, 3)]));
+  const context = await browser.newContext();
+  try {
+    const withoutCache = await openAndCheck(browser, second, undefined, { context, expectDrawn: false });
+    assert.deepEqual(withoutCache.drawn.map((p) => p.hasSvg), [false, false], 'nothing to draw with before the cache is filled');
+    const filled = await openAndCheck(browser, first, undefined, { context });
+    assertAllDrawn(filled, 1);
+    const fromCache = await openAndCheck(browser, second, undefined, { context });
+    assertAllDrawn(fromCache, 2);
+    assert.deepEqual(fromCache.amdDefines, []);
+    assert.equal(fromCache.notes.length, 1);
+    assert.match(fromCache.notes[0] ?? '', /plotly\.js came from this browser's cache/);
+  } finally {
+    await context.close();
+  }
+});

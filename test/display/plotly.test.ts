@@ -57,7 +57,8 @@ test('the plotly.js library shadows define, module and exports so require.js pag
   assert.ok(lib.length > 4_000_000, `library is ${lib.length} characters`);
   assert.ok(lib.startsWith('<script type="text/javascript">'));
   assert.ok(lib.includes('(function () {\nif (window.Plotly) return;\nvar define = undefined, module = undefined, exports = undefined;\n'), 'AMD/CommonJS names shadowed');
-  assert.ok(lib.endsWith('\n}).call(window);\n</script>'));
+  assert.ok(lib.includes('\n}).call(window);\n'), 'the wrapper function is called with this = window');
+  assert.ok(lib.endsWith('</script>'));
   assert.equal(lib.match(/<\/script/gi)?.length, 1);
   assert.ok(lib.includes(`plotly.js v${plotlyVersion()}`), 'the embedded file is the installed version');
 });

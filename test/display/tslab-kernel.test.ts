@@ -42,7 +42,7 @@ const joined = (x: string | string[] | undefined): string => (Array.isArray(x) ?
 
 test('on a real tslab kernel the helpers draw, update in place, embed plotly.js once, and the export draws offline', { skip: reasonToSkip(), timeout: 300_000 }, async () => {
   // The kernel's working directory must be inside the project, where tslab and trainbook resolve.
-  const dir = join(ARTIFACTS, 'tslab-kernel');
+  const dir = join(ARTIFACTS, 'display-tslab-kernel');
   mkdirSync(dir, { recursive: true });
   const prefix = mkdtempSync(join(tmpdir(), 'trainbook-tslab-'));
   const install = spawnSync(TSLAB, ['install', '--binary', TSLAB, '--prefix', prefix], { encoding: 'utf8' });
