@@ -59,6 +59,9 @@ function summaryLine(history: Record<string, number[]>, maxEpochs: number | unde
  * session's first plot output embedded; if this chart is that first plot, the library goes in
  * a separate output just above the chart, so redraws stay small.
  *
+ * Loops that await per epoch or batch (as loops over a DataLoader do) give the kernel time to
+ * send each redraw; a loop that never awaits may show its redraws only when the cell ends.
+ *
  * PyTorch: printing `loss` each epoch in the training loop; here the same numbers as a chart.
  * @example
  * const chart = liveChart({ title: 'Iris MLP', maxEpochs: numEpochs });

@@ -40,7 +40,11 @@ function describeMetric(key: string): { split: string; metric: string } {
   return { split, metric };
 }
 
-/** A readable label for a metric key: `valLoss` → `validation loss`, `acc` → `train accuracy`. */
+/**
+ * A readable label for a metric key: `valLoss` → `validation loss`, `acc` → `train accuracy`.
+ *
+ * PyTorch: none (the tutorials label their matplotlib lines by hand).
+ */
 export function metricLabel(key: string): string {
   const { split, metric } = describeMetric(key);
   return `${split} ${metric}`;
@@ -54,7 +58,11 @@ function isAccuracy(key: string): boolean {
   return /acc/i.test(key);
 }
 
-/** The metric record inside a {@link HistoryLike}, checked: every value an array of numbers. */
+/**
+ * The metric record inside a {@link HistoryLike}, checked: every value an array of numbers.
+ *
+ * PyTorch: none.
+ */
 export function metricHistory(history: HistoryLike): MetricHistory {
   const record: unknown =
     'history' in history && typeof history.history === 'object' && !Array.isArray(history.history) ? history.history : history;

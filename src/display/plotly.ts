@@ -27,7 +27,11 @@ export interface PlotlyFigure {
   config?: Record<string, unknown>;
 }
 
-/** The mime type of Plotly JSON (rendered by JupyterLab's plotly extension and by the project's exporter). */
+/**
+ * The mime type of Plotly JSON (rendered by JupyterLab's plotly extension and by the project's exporter).
+ *
+ * PyTorch: none (plotly.py's renderer uses the same mime type).
+ */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 /** Options of {@link figureHtml} and {@link showFigure}. */
@@ -49,7 +53,11 @@ const state = globalThis as typeof globalThis & { [INJECTED]?: boolean };
 
 let librarySource: string | undefined;
 
-/** The plotly.js version that is embedded (from `plotly.js-dist-min`'s package.json). */
+/**
+ * The plotly.js version that is embedded (from `plotly.js-dist-min`'s package.json).
+ *
+ * PyTorch: none.
+ */
 export function plotlyVersion(): string {
   const require = createRequire(import.meta.url);
   const pkg: unknown = require('plotly.js-dist-min/package.json');
@@ -113,7 +121,11 @@ function cacheKey(): string {
   return `trainbook plotly.js ${plotlyVersion()}`;
 }
 
-/** Whether plotly.js was already embedded in an output of this kernel session. */
+/**
+ * Whether plotly.js was already embedded in an output of this kernel session.
+ *
+ * PyTorch: none.
+ */
 export function plotlyInjected(): boolean {
   return state[INJECTED] === true;
 }
@@ -121,6 +133,8 @@ export function plotlyInjected(): boolean {
 /**
  * Makes the next plot output embed plotly.js again. Use it after clearing the output that
  * carried the library (otherwise a saved or exported notebook has figures but no plotly.js).
+ *
+ * PyTorch: none (plotly.py's `init_notebook_mode` re-embeds the library on demand).
  */
 export function resetPlotlyInjection(): void {
   state[INJECTED] = false;
@@ -129,6 +143,8 @@ export function resetPlotlyInjection(): void {
 /**
  * Returns the library `<script>` if this session has not embedded it yet (and marks it embedded),
  * else `''`. `include` forces either way.
+ *
+ * PyTorch: none.
  */
 export function takePlotlyLibrary(include: 'auto' | boolean = 'auto'): string {
   if (include === false) return '';
@@ -137,12 +153,20 @@ export function takePlotlyLibrary(include: 'auto' | boolean = 'auto'): string {
   return plotlyLibraryHtml();
 }
 
-/** A new unique figure div id (`tb-plot-` + 16 hex digits): unique across kernel sessions too, since saved outputs of several sessions share one page. */
+/**
+ * A new unique figure div id (`tb-plot-` + 16 hex digits): unique across kernel sessions too, since saved outputs of several sessions share one page.
+ *
+ * PyTorch: none.
+ */
 export function newPlotId(): string {
   return `tb-plot-${randomBytes(8).toString('hex')}`;
 }
 
-/** JSON that is safe inside a `<script>` element: `<`, `>`, `&`, U+2028 and U+2029 are escaped. */
+/**
+ * JSON that is safe inside a `<script>` element: `<`, `>`, `&`, U+2028 and U+2029 are escaped.
+ *
+ * PyTorch: none.
+ */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value, typedArraysAsArrays)
     .replace(/</g, '\\u003c')
@@ -157,7 +181,11 @@ function typedArraysAsArrays(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** The figure as plain JSON (typed arrays become arrays, NaN becomes null), for the Plotly mime type. */
+/**
+ * The figure as plain JSON (typed arrays become arrays, NaN becomes null), for the Plotly mime type.
+ *
+ * PyTorch: none (plotly.py's `fig.to_plotly_json()`).
+ */
 export function figureJson(figure: PlotlyFigure): { [key: string]: JsonValue } {
   const json: unknown = JSON.parse(JSON.stringify(figure, typedArraysAsArrays));
   return json as { [key: string]: JsonValue };
@@ -257,7 +285,11 @@ function figureTitle(figure: PlotlyFigure): string | undefined {
   return undefined;
 }
 
-/** A one-line text description of a figure (its `text/plain` output). */
+/**
+ * A one-line text description of a figure (its `text/plain` output).
+ *
+ * PyTorch: none (a matplotlib figure's repr, `<Figure size 640x480 with 1 Axes>`).
+ */
 export function figureText(figure: PlotlyFigure): string {
   const title = figureTitle(figure);
   const names = figure.data.map((trace, i) => (typeof trace.name === 'string' ? trace.name : `trace ${i}`));
@@ -268,6 +300,8 @@ export function figureText(figure: PlotlyFigure): string {
  * The mime bundle of a figure: `text/html` (with plotly.js if this is the session's first plot,
  * see {@link FigureOptions.includePlotlyJs}), `application/vnd.plotly.v1+json` when `multiMime`,
  * and `text/plain`.
+ *
+ * PyTorch: none (IPython's `_repr_mimebundle_`).
  */
 export function figureBundle(figure: PlotlyFigure, options: FigureOptions & { multiMime?: boolean } = {}): MimeBundle {
   const html = figureHtml(figure, options);

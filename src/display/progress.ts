@@ -32,7 +32,11 @@ export interface Progress {
   readonly count: number;
 }
 
-/** `75` → `01:15`, `3725` → `1:02:05`. */
+/**
+ * `75` → `01:15`, `3725` → `1:02:05`.
+ *
+ * PyTorch: none (tqdm's elapsed and remaining times).
+ */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
   const s = Math.round(seconds);
@@ -101,7 +105,8 @@ function progressHtml(state: ProgressState, label: string, unit: string): string
 /**
  * Shows a progress bar for `total` steps, updated in place in a notebook (HTML, with a text
  * fallback), with elapsed time, rate and ETA. Without a notebook it writes one line to stderr
- * at most every second, and a final line at `done()`.
+ * at most every second, and a final line at `done()`. In a notebook, a loop that never awaits
+ * may show its redraws only when the cell ends.
  *
  * PyTorch: `tqdm(loader)` around the batch loop.
  * @example

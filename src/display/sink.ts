@@ -39,7 +39,11 @@ export interface DisplaySink {
   update(bundle: MimeBundle, displayId: string): void;
 }
 
-/** Mime types in the order a single-mime sink prefers them (first present wins). */
+/**
+ * Mime types in the order a single-mime sink prefers them (first present wins).
+ *
+ * PyTorch: none (IPython display priority).
+ */
 export const MIME_PREFERENCE: readonly string[] = [
   'text/html',
   'image/svg+xml',
@@ -54,6 +58,7 @@ export const MIME_PREFERENCE: readonly string[] = [
  * Reduces a bundle to the single mime type a one-mime-per-message frontend should get:
  * the first of {@link MIME_PREFERENCE} present, else the first entry.
  *
+ * PyTorch: none.
  * @throws if the bundle is empty.
  */
 export function bestSingleMime(bundle: MimeBundle): [mime: string, data: JsonValue] {
@@ -66,7 +71,11 @@ export function bestSingleMime(bundle: MimeBundle): [mime: string, data: JsonVal
   return first;
 }
 
-/** A new display id (16 hex digits) for `display(bundle, id)` followed by `update(bundle, id)`. */
+/**
+ * A new display id (16 hex digits) for `display(bundle, id)` followed by `update(bundle, id)`.
+ *
+ * PyTorch: none (IPython's `display(..., display_id=True)`).
+ */
 export function newDisplayId(): string {
   return randomBytes(8).toString('hex');
 }
@@ -217,7 +226,11 @@ export function setDisplaySink(sink: DisplaySink | undefined): DisplaySink | und
   return previous;
 }
 
-/** The sink display helpers use now: the one set with `setDisplaySink`, else tslab's when in a tslab kernel, else the console. */
+/**
+ * The sink display helpers use now: the one set with `setDisplaySink`, else tslab's when in a tslab kernel, else the console.
+ *
+ * PyTorch: none.
+ */
 export function getDisplaySink(): DisplaySink {
   if (explicitSink !== undefined) return explicitSink;
   const tslab = detectTslabKernel();
@@ -225,7 +238,11 @@ export function getDisplaySink(): DisplaySink {
   return consoleSink();
 }
 
-/** Whether this process is a tslab kernel that is executing cells (its display API is connected). */
+/**
+ * Whether this process is a tslab kernel that is executing cells (its display API is connected).
+ *
+ * PyTorch: none.
+ */
 export function inTslabKernel(): boolean {
   return detectTslabKernel() !== undefined;
 }

@@ -176,7 +176,11 @@ export function tableHtml(x: Tabular, options: TableOptions = {}): string {
   return `<table class="trainbook-table" style="${style}">${caption}${head}<tbody>${body}</tbody></table>`;
 }
 
-/** The plain-text table (columns aligned), or `tensorToText` for a tensor. */
+/**
+ * The plain-text table (columns aligned), or `tensorToText` for a tensor.
+ *
+ * PyTorch: none (pandas' `repr(df)`).
+ */
 export function tableText(x: Tabular, options: TableOptions = {}): string {
   if (isTensorLike(x)) return tensorToText(x);
   const g = grid(x, options);

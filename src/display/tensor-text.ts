@@ -29,7 +29,11 @@ const LINE_WIDTH = 80;
 
 type Value = number | boolean | string;
 
-/** Python's `'{:.<digits>f}'.format(v)`: round half to even on exact ties, `nan`, `inf`, signed zero. */
+/**
+ * Python's `'{:.<digits>f}'.format(v)`: round half to even on exact ties, `nan`, `inf`, signed zero.
+ *
+ * PyTorch: Python's format spec `.4f`, which `torch/_tensor_str.py` uses.
+ */
 export function pyFixed(v: number, digits: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
@@ -48,7 +52,11 @@ export function pyFixed(v: number, digits: number): string {
   return sign + text;
 }
 
-/** Python's `'{:.<digits>e}'.format(v)`: `1.2346e+04`, `nan`, `inf`. */
+/**
+ * Python's `'{:.<digits>e}'.format(v)`: `1.2346e+04`, `nan`, `inf`.
+ *
+ * PyTorch: Python's format spec `.4e`, which `torch/_tensor_str.py` uses.
+ */
 export function pyExponential(v: number, digits: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';

@@ -7,6 +7,8 @@ import { performance } from 'node:perf_hooks';
  * Calls `render` at most once per `intervalMs`: a request inside the interval is deferred to its
  * end (the latest state is drawn then), `flush` draws now. Errors from a deferred render are written
  * to stderr, never thrown from a timer (an uncaught error there can kill a kernel).
+ *
+ * PyTorch: none.
  */
 export class Throttle {
   private last = Number.NEGATIVE_INFINITY;
