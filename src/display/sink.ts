@@ -206,12 +206,16 @@ export class RecordingSink implements DisplaySink {
   }
 }
 
-let explicitSink: DisplaySink | undefined;
+// Kept on globalThis so that every copy of this module in the process (dist/ for notebooks,
+// src/ under tsx, a kernel's own copy) uses the same sink.
+const SINK = Symbol.for('trainbook.display.sink');
+const shared = globalThis as typeof globalThis & { [SINK]?: DisplaySink };
 let detectedTslab: { jupyter: Record<string, unknown>; sink: DisplaySink } | undefined;
 
 /**
- * Sets the sink every display helper uses from now on; `undefined` restores automatic choice
- * (tslab inside a tslab kernel, else the console). Returns the previous explicit sink.
+ * Sets the sink every display helper uses from now on, in every copy of trainbook loaded in
+ * this process; `undefined` restores automatic choice (tslab inside a tslab kernel, else the
+ * console). Returns the previous explicit sink.
  *
  * PyTorch: none.
  * @example
@@ -221,8 +225,9 @@ let detectedTslab: { jupyter: Record<string, unknown>; sink: DisplaySink } | und
  * setDisplaySink(undefined);
  */
 export function setDisplaySink(sink: DisplaySink | undefined): DisplaySink | undefined {
-  const previous = explicitSink;
-  explicitSink = sink;
+  const previous = shared[SINK];
+  if (sink === undefined) delete shared[SINK];
+  else shared[SINK] = sink;
   return previous;
 }
 
@@ -232,7 +237,8 @@ export function setDisplaySink(sink: DisplaySink | undefined): DisplaySink | und
  * PyTorch: none.
  */
 export function getDisplaySink(): DisplaySink {
-  if (explicitSink !== undefined) return explicitSink;
+  const explicit = shared[SINK];
+  if (explicit !== undefined) return explicit;
   const tslab = detectTslabKernel();
   if (tslab !== undefined) return tslab;
   return consoleSink();
