@@ -80,6 +80,7 @@ export class CellExecutor {
   private readonly sideModules = new Map<string, LoadedModule>();
   private cellCounter = 0;
   private rejectRunning: ((reason: unknown) => void) | undefined;
+  private runningLabel = '';
   private readonly exportsProxy: Record<string, unknown>;
   private readonly globals = new Map<string, unknown>();
 
@@ -161,6 +162,7 @@ export class CellExecutor {
     let scope: InterruptScope | undefined;
     const interrupted = new Promise<never>((_, reject) => {
       this.rejectRunning = reject;
+      this.runningLabel = label;
     });
     interrupted.catch(() => undefined);
     try {
@@ -196,9 +198,16 @@ export class CellExecutor {
     return { status: 'ok', hasValue: true, value };
   }
 
-  /** End the running cell now with a {@link KeyboardInterrupt} (its awaited work is told to stop separately). */
-  interrupt(): void {
-    this.rejectRunning?.(new KeyboardInterrupt('the kernel was interrupted'));
+  /**
+   * End the running cell with a {@link KeyboardInterrupt}. Work that checks for interrupts (training loops,
+   * `model.fit`) gets `graceMs` to stop by itself, so its error, with the cell line, is the one reported; a cell stuck
+   * on a promise that never settles ends when the grace period is over.
+   */
+  interrupt(graceMs = 300): void {
+    const reject = this.rejectRunning;
+    if (reject === undefined) return;
+    const label = this.runningLabel;
+    setTimeout(() => reject(new KeyboardInterrupt(`the kernel was interrupted while ${label} was awaiting`)), graceMs).unref();
   }
 
   /** Completions at `position` (tslab's). */

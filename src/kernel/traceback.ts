@@ -40,7 +40,7 @@ export function excerpt(source: string, line: number, context = 2): string[] {
   return out;
 }
 
-const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
+const FRAME = /^\s*at (?:async )?(?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
 
 /** Frames of the kernel's own machinery and of Node internals, hidden from tracebacks. */
 function isInternalFrame(file: string): boolean {

@@ -197,7 +197,8 @@ describe('trainbook kernel over the Jupyter protocol', () => {
     const result = await running;
     assert.equal(result.status, 'error');
     assert.equal(errorOf(result.outputs).ename, 'KeyboardInterrupt');
-    assert.doesNotMatch(JSON.stringify(result.outputs), /not reached/);
+    assert.deepEqual(only(result.outputs, 'stream'), [], 'the cell went on after the interrupted fit');
+    assert.match(errorOf(result.outputs).traceback.join('\n'), new RegExp(`Cell In\\[${result.executionCount}\\], line 6`));
     const first = Number(resultText((await kernel.execute('fitBatches')).outputs));
     await sleep(500);
     const second = Number(resultText((await kernel.execute('fitBatches')).outputs));
