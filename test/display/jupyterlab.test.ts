@@ -4,7 +4,7 @@
 // Slow (a Jupyter server, a kernel and a browser, about a minute): set TRAINBOOK_SLOW_TESTS=1.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,6 +120,7 @@ test('live in JupyterLab on the tslab kernel: figures draw on two Run Alls in on
   };
   writeFileSync(join(dir, 'display.ipynb'), JSON.stringify(notebook, null, 1));
   const prefix = mkdtempSync(join(tmpdir(), 'trainbook-tslab-'));
+  t.after(() => rmSync(prefix, { recursive: true, force: true }));
   const install = spawnSync(TSLAB, ['install', '--binary', TSLAB, '--prefix', prefix], { encoding: 'utf8' });
   assert.equal(install.status, 0, install.stderr);
 

@@ -3,7 +3,7 @@
 // Slow (a kernel start and a browser): set TRAINBOOK_SLOW_TESTS=1; needs `npm run build` first.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,11 +40,12 @@ interface Output {
 
 const joined = (x: string | string[] | undefined): string => (Array.isArray(x) ? x.join('') : (x ?? ''));
 
-test('on a real tslab kernel the helpers draw, update in place, embed plotly.js once, and the export draws offline', { skip: reasonToSkip(), timeout: 300_000 }, async () => {
+test('on a real tslab kernel the helpers draw, update in place, embed plotly.js once, and the export draws offline', { skip: reasonToSkip(), timeout: 300_000 }, async (t) => {
   // The kernel's working directory must be inside the project, where tslab and trainbook resolve.
   const dir = join(ARTIFACTS, 'display-tslab-kernel');
   mkdirSync(dir, { recursive: true });
   const prefix = mkdtempSync(join(tmpdir(), 'trainbook-tslab-'));
+  t.after(() => rmSync(prefix, { recursive: true, force: true }));
   const install = spawnSync(TSLAB, ['install', '--binary', TSLAB, '--prefix', prefix], { encoding: 'utf8' });
   assert.equal(install.status, 0, install.stderr);
   const env = { ...process.env, JUPYTER_PATH: join(prefix, 'share', 'jupyter') };
