@@ -123,12 +123,28 @@ export interface CellPosition {
  * PyTorch: none (Python runs the cell's own text, so its tracebacks need no mapping).
  */
 export class CellSourceMap {
-  private readonly cjs: SourceMap;
-  private readonly esm: SourceMap;
+  private maps: { cjs: SourceMap; esm: SourceMap } | undefined;
 
-  constructor(cjsMapJson: string, esmMapJson: string) {
-    this.cjs = new SourceMap(JSON.parse(cjsMapJson) as SourceMapPayload);
-    this.esm = new SourceMap(JSON.parse(esmMapJson) as SourceMapPayload);
+  /** Keeps the JSON; it is parsed only when a traceback needs it (most cells never fail). */
+  constructor(
+    private readonly cjsMapJson: string,
+    private readonly esmMapJson: string,
+  ) {}
+
+  private get cjs(): SourceMap {
+    return this.parsed().cjs;
+  }
+
+  private get esm(): SourceMap {
+    return this.parsed().esm;
+  }
+
+  private parsed(): { cjs: SourceMap; esm: SourceMap } {
+    this.maps ??= {
+      cjs: new SourceMap(JSON.parse(this.cjsMapJson) as SourceMapPayload),
+      esm: new SourceMap(JSON.parse(this.esmMapJson) as SourceMapPayload),
+    };
+    return this.maps;
   }
 
   /**

@@ -199,6 +199,16 @@ export class CellExecutor {
   }
 
   /**
+   * Compile a throw-away cell once, so the first real cell does not pay for warming up the compiler's code paths
+   * (tslab warms its converter the same way before it answers).
+   */
+  warmUp(): void {
+    this.mapped.convert(KERNEL_GLOBALS_DECL, 'const warm: number = 1;\nwarm');
+    endsWithAssignment('warm = 2');
+    isCompleteCode('warm');
+  }
+
+  /**
    * End the running cell with a {@link KeyboardInterrupt}. Work that checks for interrupts (training loops,
    * `model.fit`) gets `graceMs` to stop by itself, so its error, with the cell line, is the one reported; a cell stuck
    * on a promise that never settles ends when the grace period is over.

@@ -169,6 +169,8 @@ export class Kernel {
     await this.stdin.bind(channelUrl(this.connection, 'stdin'));
     await this.startControlThread();
     void this.shellLoop();
+    // Once the first requests (kernel_info) are answered, warm the compiler so the first cell runs at full speed.
+    setTimeout(() => this.executor.warmUp(), 20);
   }
 
   private async startControlThread(): Promise<void> {
