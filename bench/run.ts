@@ -128,7 +128,10 @@ const workers = {
   wasm: new Worker('tf.js wasm', process.execPath, [...tsx, 'wasm']),
   ...(native.ok ? { wasmNative: new Worker('tf.js wasm + OpenBLAS', process.execPath, [...tsx, 'wasm-native']) } : {}),
   wasmStock: new Worker('tf.js wasm (stock kernels)', process.execPath, [...tsx, 'wasm-stock']),
-  torch: new Worker('PyTorch', python, [`${here}torch_bench.py`]),
+  // One process per thread setting: a process that has run with 2 threads keeps its OpenMP threads
+  // spinning for a while afterwards, which would slow whatever is measured next.
+  torch1: new Worker('PyTorch, 1 thread', python, [`${here}torch_bench.py`]),
+  torchDefault: new Worker('PyTorch, default threads', python, [`${here}torch_bench.py`]),
 };
 const tfjsVersion = (JSON.parse(readFileSync(`${root}node_modules/@tensorflow/tfjs/package.json`, 'utf8')) as { version: string }).version;
 const configs: Record<string, Config | undefined> = {
@@ -137,8 +140,8 @@ const configs: Record<string, Config | undefined> = {
     ? {}
     : { wasmNative: { key: 'wasmNative', implementation: 'trainbook (tf.js)', backend: 'wasm + useFastWasmKernels + OpenBLAS addon, 1 thread', worker: workers.wasmNative, extra: {} } }),
   wasmStock: { key: 'wasmStock', implementation: 'trainbook (tf.js)', backend: 'wasm, stock tf.js 4.22 kernels, 1 thread', worker: workers.wasmStock, extra: {} },
-  torch1: { key: 'torch1', implementation: 'PyTorch', backend: 'CPU, 1 thread', worker: workers.torch, extra: { threads: 1 } },
-  torchDefault: { key: 'torchDefault', implementation: 'PyTorch', backend: `CPU, ${torchInfo.default_threads} threads (default)`, worker: workers.torch, extra: { threads: torchInfo.default_threads } },
+  torch1: { key: 'torch1', implementation: 'PyTorch', backend: 'CPU, 1 thread', worker: workers.torch1, extra: { threads: 1 } },
+  torchDefault: { key: 'torchDefault', implementation: 'PyTorch', backend: `CPU, ${torchInfo.default_threads} threads (default)`, worker: workers.torchDefault, extra: { threads: torchInfo.default_threads } },
 };
 
 const agNewsLanded = existsSync(`${here}ag-news-step.ts`) && existsSync(`${here}ag_news_step.py`);
@@ -166,14 +169,21 @@ for (const workload of workloads) {
   const run = async (config: Config, units: number): Promise<number> => {
     const reply = await config.worker.request({ workload: workload.name, units, ...config.extra });
     if (reply.ms === undefined) throw new Error(`${config.worker.label} on ${workload.name}: ${reply.error ?? 'no timings'}`);
+    // Let multi-threaded PyTorch's spinning OpenMP threads go to sleep before the next measurement.
+    if (Number(config.extra.threads ?? 1) > 1) await new Promise((resolve) => setTimeout(resolve, 500));
     return reply.ms.reduce((a, b) => a + b, 0) / reply.ms.length;
   };
   if (workload.name !== 'ag-news-step') for (const config of active) await run(config, Math.max(2, Math.ceil(workload.units / 2))); // warm-up (AG News warms up itself)
   const workloadReps = workload.reps ?? reps;
-  for (let r = 0; r < workloadReps; r++) {
-    const order = active.map((_, i) => active[(i + r) % active.length] as Config);
-    for (const config of order) perRep.get(config.key)?.push(await run(config, workload.units));
-    process.stderr.write(`\r${workload.name}: repetition ${r + 1}/${workloadReps}`);
+  // Single-threaded configurations are interleaved with each other; multi-threaded PyTorch runs
+  // afterwards, on its own, so that its threads never compete with another measurement.
+  const multi = (c: Config): boolean => Number(c.extra.threads ?? 1) > 1;
+  for (const group of [active.filter((c) => !multi(c)), active.filter(multi)]) {
+    for (let r = 0; r < workloadReps && group.length > 0; r++) {
+      const order = group.map((_, i) => group[(i + r) % group.length] as Config);
+      for (const config of order) perRep.get(config.key)?.push(await run(config, workload.units));
+      process.stderr.write(`\r${workload.name}: repetition ${r + 1}/${workloadReps}${multi(group[0] as Config) ? ' (multi-threaded PyTorch)' : ''}`);
+    }
   }
   process.stderr.write('\n');
   for (const config of active) {
@@ -205,7 +215,7 @@ const table = lines.join('\n');
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const meta = [
   `Measured ${new Date().toISOString()} on ${cpus().length} x ${cpu}, Node ${process.version}, tf.js ${tfjsVersion}, PyTorch ${torchInfo.torch}.`,
-  `Interleaved repetitions after a warm-up (${reps}; AG News ${Math.min(reps, 3)}, each PyTorch AG News repetition a fresh bench/ag_news_step.py process that warms up 3 steps untimed); a repetition is the mean of ${workloads.map((w) => `${w.units} ${w.unitName}s`).join(' / ')} (AG News: the median of its steps, as agNewsStepBench and bench/ag_news_step.py report).`,
+  `Interleaved repetitions of the single-threaded configurations after a warm-up, then the multi-threaded PyTorch ones on their own (${reps}; AG News ${Math.min(reps, 3)}, each PyTorch AG News repetition a fresh bench/ag_news_step.py process that warms up 3 steps untimed); a repetition is the mean of ${workloads.map((w) => `${w.units} ${w.unitName}s`).join(' / ')} (AG News: the median of its steps, as agNewsStepBench and bench/ag_news_step.py report).`,
   `Native OpenBLAS addon (src/vision/native): ${native.note}.`,
   `Load average (1 min) before ${loadBefore[0]?.toFixed(1)}, after ${loadAfter[0]?.toFixed(1)}: the machine has ${cpus().length} cores; numbers taken while other jobs run are slower on every side and their ratios noisier.`,
 ];
@@ -245,9 +255,13 @@ ${meta.join('\n')}
 ## Findings
 
 - Per-kernel profile: \`node --import tsx bench/profile.ts mlp-step wasm|wasm-native|wasm-stock\` (and
-  \`iris-epoch\`). On the MLP step nearly all the time is in the matrix products; after the fix the
-  remaining gap to PyTorch is the GEMM itself (XNNPACK's 128-bit wasm SIMD without FMA against
-  PyTorch's AVX2/AVX-512 kernels), which the OpenBLAS addon closes most of.
+  \`iris-epoch\`). On the MLP step (109 kernel calls) about 90% of the time is inside kernels and
+  nearly all of that in the six matrix products (about 257 million multiply-adds per step). With
+  the stock kernels the two transposed products of each layer's backward pass run a plain loop
+  (about 2 GFLOP/s); routed through XNNPACK they run at about 25-30 GFLOP/s, which leaves the step
+  at roughly 11 ms of GEMM plus 2-3 ms of element-wise work, about 4x PyTorch's 3.7 ms on this
+  machine: XNNPACK's 128-bit wasm SIMD (no FMA) against PyTorch's AVX-512 kernels. The OpenBLAS
+  addon does the same products at about 90 GFLOP/s and brings the step to about 1.5x.
 - Iris is the opposite: about 2,000 tiny kernel calls per epoch (Adam alone is ~13 ops per weight
   tensor per step), each costing tens of microseconds of tf.js engine work (tape, tensor
   bookkeeping, garbage collection) for a few microseconds of arithmetic. Faster kernels cannot fix
@@ -264,6 +278,10 @@ ${meta.join('\n')}
   onnxruntime-training and fails to start on Node from 1.19 on (onnxruntime issue 22799). Debian's
   OpenBLAS plus a small N-API addon is the native route that installs here.
 - PyTorch with its default 2 threads is much slower than with 1 thread on this shared 2-core
-  machine (its worker threads wait for a core), so the 1-thread column is the fair reference.
+  machine (its worker threads wait for a core held by other jobs, and keep spinning after a
+  step), so the 1-thread column is the fair reference. The harness runs the 2-thread PyTorch
+  configurations after the interleaved single-threaded ones and in their own process, so their
+  spinning threads never slow another measurement; run \`npm run bench\` on an idle machine for
+  clean 2-thread numbers.
 `;
 writeFileSync(`${here}RESULTS.md`, results);
