@@ -182,8 +182,9 @@ export class CellExecutor {
       const isInterrupt =
         error instanceof KeyboardInterrupt ||
         (error instanceof Error && (error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED');
-      const thrown = isInterrupt && !(error instanceof KeyboardInterrupt) ? new KeyboardInterrupt('the kernel was interrupted') : error;
-      if (thrown !== error && error instanceof Error) (thrown as Error).stack = `KeyboardInterrupt: the kernel was interrupted\n${(error.stack ?? '').split('\n').slice(1).join('\n')}`;
+      const message = `the kernel was interrupted while ${label} was running`;
+      const thrown = isInterrupt && !(error instanceof KeyboardInterrupt) ? new KeyboardInterrupt(message) : error;
+      if (thrown !== error && error instanceof Error) (thrown as Error).stack = `KeyboardInterrupt: ${message}\n${(error.stack ?? '').split('\n').slice(1).join('\n')}`;
       return { status: 'error', error: errorContent(thrown, this.cells), interrupted: isInterrupt };
     } finally {
       this.rejectRunning = undefined;

@@ -251,6 +251,29 @@ describe('trainbook kernel process lifetime', () => {
     }
   });
 
+  test('with interrupt_mode signal, SIGINT stops a synchronous loop and model.fit', async () => {
+    const kernel = await KernelClient.start({ ...trainbookSpec(), interrupt_mode: 'signal' }, { cwd: join(repoRoot, 'notebooks', 'iris') });
+    try {
+      const spinning = kernel.execute('let spins = 0;\nwhile (true) { spins++; }');
+      await sleep(1000);
+      await kernel.interrupt();
+      assert.equal(errorOf((await spinning).outputs).evalue, 'the kernel was interrupted while Cell In[1] was running');
+      const fitting = kernel.execute(
+        'import * as tf from "@tensorflow/tfjs";\nconst model = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4] })] });\n' +
+          'model.compile({ optimizer: "sgd", loss: "meanSquaredError" });\nlet batches = 0;\n' +
+          'await model.fit(tf.randomNormal([256, 4]), tf.randomNormal([256, 8]), { epochs: 100000, batchSize: 4, verbose: 0, callbacks: { onBatchEnd: async () => { batches++; } } });',
+      );
+      await sleep(4000);
+      await kernel.interrupt();
+      assert.equal(errorOf((await fitting).outputs).ename, 'KeyboardInterrupt');
+      const first = resultText((await kernel.execute('batches')).outputs);
+      await sleep(500);
+      assert.equal(resultText((await kernel.execute('batches')).outputs), first);
+    } finally {
+      await kernel.shutdown();
+    }
+  });
+
   test('shutdown with restart replies and ends the process', async () => {
     const kernel = await KernelClient.start(trainbookSpec(), { cwd: repoRoot });
     try {
