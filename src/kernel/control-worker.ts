@@ -70,7 +70,8 @@ async function main(): Promise<void> {
     clearInterval(watch);
     heartbeat.close();
     control.close();
-    port.close();
+    // Give zeromq a moment to finish closing before the thread ends (ending at once can abort the process).
+    setTimeout(() => process.exit(0), 100);
   });
 
   post({ type: 'ready' });

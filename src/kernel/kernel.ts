@@ -218,9 +218,10 @@ export class Kernel {
     } catch {
       // Exiting anyway.
     }
-    // Let queued iopub frames go out, stop the control thread (its sockets), then end the process.
+    // Let queued iopub frames go out, stop the control thread (its sockets), then end the process. The main thread's
+    // sockets are left to process.exit: closing them while their receive loops wait can abort the process in
+    // zeromq's native code ("terminate called after throwing an instance of 'Napi::Error'").
     setTimeout(() => {
-      for (const socket of [this.shell, this.iopub, this.stdin]) socket.close();
       const done = (): never => process.exit(code);
       setTimeout(done, 1000).unref();
       const worker = this.worker;

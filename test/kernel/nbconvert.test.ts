@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -83,5 +83,43 @@ describe('jupyter nbconvert --execute (nbclient) with the trainbook kernel', { s
     assert.equal(error?.evalue, 'value 3 is above the limit 2');
     assert.match((error?.traceback ?? []).join('\n'), /Cell In\[2\], line 3/);
     assert.deepEqual(cells.map((c) => c.execution_count), [1, 2, 3]);
+  });
+});
+
+describe('jupyter_client tools with the trainbook kernel', { skip: missing }, () => {
+  let jupyterPath: string;
+  let dir: string;
+  before(async () => {
+    jupyterPath = await tempJupyterPath();
+    dir = await mkdtemp(join(tmpdir(), 'trainbook-console-'));
+  });
+  after(async () => {
+    await rm(jupyterPath, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('jupyter run executes a TypeScript file and the kernel shuts down cleanly', async () => {
+    const file = join(dir, 'script.ts');
+    await writeFile(file, 'const factor: number = 21;\nconsole.log("jupyter run says", factor * 2);\n');
+    const run = spawnSync('jupyter', ['run', '--kernel=trainbook', file], { encoding: 'utf8', env: { ...process.env, JUPYTER_PATH: jupyterPath }, timeout: 120_000 });
+    const log = `${run.stdout}\n${run.stderr}`;
+    assert.equal(run.status, 0, log);
+    assert.match(run.stdout, /jupyter run says 42/);
+    assert.doesNotMatch(log, /terminate called/);
+  });
+
+  test('jupyter console shows results with Out[n] and errors with their name', () => {
+    const run = spawnSync('jupyter', ['console', '--kernel=trainbook', '--simple-prompt'], {
+      encoding: 'utf8',
+      cwd: dir,
+      input: 'const a: number = 20;\na * 2\nthrow new RangeError("from the console")\n',
+      env: { ...process.env, JUPYTER_PATH: jupyterPath },
+      timeout: 120_000,
+    });
+    const log = `${run.stdout}\n${run.stderr}`;
+    assert.match(run.stdout, /Out\[2\]: 40/, log);
+    assert.match(log, /RangeError: from the console/, log);
+    assert.match(log, /Cell In\[3\], line 1/, log);
+    assert.doesNotMatch(log, /terminate called/);
   });
 });
