@@ -55,6 +55,9 @@ export interface FastWasmKernels {
 
 let installed: FastWasmKernels | undefined;
 
+/** Data ids that have been the right operand of an untransposed product (see the BatchMatMul kernel). */
+const packedBefore = new WeakSet<object>();
+
 /**
  * Products smaller than this many multiply-adds keep the original loop: for tiny matrices
  * (the Iris model's `[10, 4] x [4, 16]`) building an XNNPACK operator costs more than it saves.
@@ -143,11 +146,27 @@ export function useFastWasmKernels(options: FastWasmKernelsOptions = {}): FastWa
       if (blas !== undefined && single && m * k * n > 0 && a.dtype === 'float32' && b.dtype === 'float32') {
         return nativeMatMul(blas, backend, a, b, { m, k, n, transposeA, transposeB });
       }
-      if ((!transposeA && !transposeB) || !single || m * k * n < MIN_MULTIPLY_ADDS) {
-        return batchMatMul.kernelFunc(args);
-      }
+      if (!single || m * k * n < MIN_MULTIPLY_ADDS) return batchMatMul.kernelFunc(args);
       const plain = (x: Info, y: Info): Info =>
         batchMatMul.kernelFunc({ inputs: { a: x, b: y }, backend: args.backend, attrs: { transposeA: false, transposeB: false } }) as Info;
+      if (!transposeA && !transposeB) {
+        // XNNPACK packs its right operand (b, "the weights") with a strided transpose and caches
+        // the packed copy under b's id. A b it has not packed before (a weight matrix right after
+        // an optimizer step) costs less as (bᵀ·aᵀ)ᵀ when a is the smaller matrix: three
+        // contiguous transposes and a small packed aᵀ. A b seen before keeps the cached route.
+        if (m >= n || packedBefore.has(b.dataId)) {
+          packedBefore.add(b.dataId);
+          return batchMatMul.kernelFunc(args);
+        }
+        packedBefore.add(b.dataId);
+        const aT = transposeLastTwo(a, backend, transpose);
+        const bT = transposeLastTwo(b, backend, transpose);
+        const outT = plain(bT, aT);
+        free(backend, aT, bT);
+        const out = transposeLastTwo(outT, backend, transpose);
+        free(backend, outT);
+        return out;
+      }
       if (!transposeB) {
         // aᵀ·b: transpose the (small) left operand; b stays XNNPACK's weight operand.
         const aT = transposeLastTwo(a, backend, transpose);

@@ -59,6 +59,19 @@ describe('useFastWasmKernels', () => {
     });
   });
 
+  it('gives the same untransposed product for a new right operand and for one seen before', () => {
+    const [first, second, reference] = tf.tidy(() => {
+      const a = tf.tensor2d(values(64 * 300, 10), [64, 300]);
+      const w = tf.tensor2d(values(300 * 200, 11), [300, 200]); // wider than a is tall: the (wᵀ·aᵀ)ᵀ route first
+      const once = tf.matMul(a, w).dataSync();
+      const again = tf.matMul(a, w).dataSync(); // w was packed before: XNNPACK's cached route
+      const viaTransposes = tf.transpose(tf.matMul(tf.transpose(w), tf.transpose(a))).dataSync();
+      return [once, again, viaTransposes];
+    });
+    assert.deepEqual(first, second);
+    assert.deepEqual(first, reference);
+  });
+
   it('gives the same fused product with bias and relu when an operand is transposed', () => {
     const [plain, viaTranspose] = tf.tidy(() => {
       const a = tf.tensor2d(values(64 * 300, 3), [300, 64]);
