@@ -123,3 +123,45 @@ describe('jupyter_client tools with the trainbook kernel', { skip: missing }, ()
     assert.doesNotMatch(log, /terminate called/);
   });
 });
+
+describe('jupyter_client KernelManager with the trainbook kernel', { skip: missing }, () => {
+  test('restart_kernel gives a fresh kernel that forgot the old cells, and shutdown ends it', async () => {
+    const jupyterPath = await tempJupyterPath();
+    try {
+      const script = [
+        'from jupyter_client.manager import start_new_kernel',
+        'km, kc = start_new_kernel(kernel_name="trainbook", startup_timeout=60)',
+        'def run(code):',
+        '    reply = kc.execute_interactive(code, timeout=60, output_hook=lambda msg: outputs.append(msg))',
+        '    return reply["content"]["status"]',
+        'outputs = []',
+        'print("before", run("const kept: number = 1;"))',
+        'old_pid = km.provisioner.pid',
+        'km.restart_kernel(now=False)',
+        'kc.wait_for_ready(timeout=60)',
+        'outputs.clear()',
+        'print("after", run("kept"))',
+        'print("errors", [m["content"]["evalue"] for m in outputs if m["msg_type"] == "error"])',
+        'outputs.clear()',
+        'print("works", run("1 + 1"), [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"])',
+        'print("new process", km.provisioner.pid != old_pid)',
+        'kc.stop_channels()',
+        'km.shutdown_kernel()',
+        'print("alive", km.is_alive())',
+      ].join('\n');
+      const run = spawnSync('python3', ['-c', script], { encoding: 'utf8', env: { ...process.env, JUPYTER_PATH: jupyterPath }, timeout: 150_000 });
+      const log = `${run.stdout}\n${run.stderr}`;
+      assert.equal(run.status, 0, log);
+      assert.match(run.stdout, /before ok/);
+      // The restarted kernel never saw `kept`.
+      assert.match(run.stdout, /after error/);
+      assert.match(run.stdout, /errors \[".*Cannot find name 'kept'/, log);
+      assert.match(run.stdout, /works ok \['2'\]/, log);
+      assert.match(run.stdout, /new process True/);
+      assert.match(run.stdout, /alive False/);
+      assert.doesNotMatch(log, /terminate called/);
+    } finally {
+      await rm(jupyterPath, { recursive: true, force: true });
+    }
+  });
+});
