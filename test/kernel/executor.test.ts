@@ -28,6 +28,13 @@ describe('mimeBundle', () => {
     assert.ok(bundle['application/vnd.plotly.v1+json']);
   });
 
+  test('shows a danfojs DataFrame as an HTML table and aligned text', async () => {
+    const dfd = (await import('danfojs-node')) as unknown as { DataFrame: new (data: Record<string, unknown[]>) => unknown };
+    const bundle = mimeBundle(new dfd.DataFrame({ a: [1, 2, 3], b: ['x', 'y', 'z'] }));
+    assert.match(String(bundle['text/html']), /<table/);
+    assert.equal(String(bundle['text/plain']).split('\n')[1], '0  1  x');
+  });
+
   test('falls back to util.inspect text', () => {
     assert.deepEqual(mimeBundle({ a: 1 }), { 'text/plain': '{ a: 1 }' });
     assert.deepEqual(mimeBundle('ab'), { 'text/plain': "'ab'" });

@@ -8,6 +8,7 @@ import unittest
 import jupyter_kernel_test
 
 TENSOR_CODE = 'import * as tf from "@tensorflow/tfjs";\ntf.tensor1d([1.5, 2, 3])'
+FRAME_CODE = 'import * as dfd from "danfojs-node";\nnew dfd.DataFrame({ sepal: [5.1, 4.9], species: ["setosa", "setosa"] })'
 MIME_CODE = '({ [Symbol.for("trainbook.mimeBundle")]() { return { "text/html": "<b>rich</b>", "text/plain": "rich" }; } })'
 
 
@@ -38,6 +39,8 @@ class TrainbookKernelTests(jupyter_kernel_test.KernelTests):
         {"code": TENSOR_CODE, "result": "tensor([1.5000, 2.0000, 3.0000])"},
         {"code": TENSOR_CODE, "mime": "text/html"},
         {"code": MIME_CODE, "mime": "text/html", "result": "<b>rich</b>"},
+        {"code": FRAME_CODE, "mime": "text/html"},
+        {"code": FRAME_CODE, "mime": "text/plain"},
     ]
 
     code_display_data = [
