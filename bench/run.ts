@@ -242,8 +242,10 @@ ${meta.join('\n')}
   picks a batch) builds a coordinate vector per copied number.
 - **wasm + useFastWasmKernels (XNNPACK)**: trainbook's \`useFastWasmKernels()\`
   (src/vision/wasm-kernels.ts) re-registers \`BatchMatMul\`, \`_FusedMatMul\`, \`GatherV2\` and \`Slice\`
-  for the wasm backend: transposed products become explicit transposes plus an XNNPACK product,
-  gathers and contiguous slices copy whole rows. Same results (tests compare with the cpu backend and
+  for the wasm backend: transposed products become explicit transposes plus an XNNPACK product;
+  a product whose right operand XNNPACK has not packed before (a weight matrix right after an
+  optimizer step: XNNPACK caches packed weights by tensor, and packs with a strided transpose) goes
+  as \`(bᵀ·aᵀ)ᵀ\` when that packs less; gathers and contiguous slices copy whole rows. Same results (tests compare with the cpu backend and
   with PyTorch's losses); the notebooks call it after \`currentAccelerator()\` and say so.
 - **wasm + useFastWasmKernels + OpenBLAS addon**: the same, plus the optional native addon
   src/vision/native (N-API, ~100 lines of C, \`node-gyp rebuild --directory src/vision/native\`, needs
