@@ -107,6 +107,10 @@ import { currentAccelerator, DataLoader, FASHION_MNIST_CLASSES, loadFashionMNIST
         ),
         md(
             """
+`useFastWasmKernels()` changes how tf.js's WebAssembly backend computes matrix products, not
+what it computes: notebook 02 says why this network needs it. Everything else below is plain
+tf.js.
+
 ## Loading the dataset
 
 `loadFashionMNIST` reads the gzipped IDX files, checks their headers (magic numbers 0x00000803
