@@ -5,12 +5,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages: Chromium for the browser tests; OpenBLAS and a C compiler for the optional
+# native matrix-product addon (src/train/native).
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+dpkg -s libopenblas-dev >/dev/null 2>&1 || missing+=(libopenblas-dev)
+command -v cc >/dev/null 2>&1 || missing+=(build-essential)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
   "${apt_get[@]}" update -qq
-  DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq "${missing[@]}" >/dev/null
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 
 npm ci --no-audit --no-fund
+
+# The optional OpenBLAS addon: its tests skip (saying why) when it cannot be built here.
+npm run build:native >/dev/null 2>&1 || echo "setup: the native OpenBLAS addon was not built (needs Node's headers); wasm's own kernels will be used"

@@ -21,6 +21,8 @@ export type { BatchSource, Classifier, LossFn, TrainStepOptions, ValResult, ValS
 export { History, type EpochMetrics, type HistoryJSON } from './train/history.js';
 export { ACCELERATOR_NAMES, currentAccelerator } from './train/accelerator.js';
 export type { Accelerator, AcceleratorName, CurrentAcceleratorOptions } from './train/accelerator.js';
+export { useFastWasmKernels, type FastWasmKernels, type FastWasmKernelsOptions } from './train/wasm-kernels.js';
+export { loadNativeBlas, nativeBlasPath, type NativeBlas } from './train/native-blas.js';
 
 // --- io ---
 export {
@@ -118,6 +120,4 @@ export {
   type FashionMNISTOptions,
 } from './vision/fashion-mnist.js';
 export { lcgUniform, torchLinearInit, type TorchLinearInitOptions } from './vision/linear-init.js';
-export { useFastWasmKernels, type FastWasmKernels, type FastWasmKernelsOptions } from './vision/wasm-kernels.js';
-export { loadNativeBlas, nativeBlasPath, type NativeBlas } from './vision/native-blas.js';
 export { grayscalePng, showImages, type LabelledImages, type ShowImagesOptions } from './vision/show-images.js';

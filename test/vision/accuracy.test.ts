@@ -8,7 +8,7 @@ import { Subset } from '../../src/data/dataset.js';
 import type { TensorDataset } from '../../src/data/tensor-dataset.js';
 import { loadFashionMNIST } from '../../src/vision/fashion-mnist.js';
 import { torchLinearInit } from '../../src/vision/linear-init.js';
-import { useFastWasmKernels } from '../../src/vision/wasm-kernels.js';
+import { useFastWasmKernels } from '../../src/train/wasm-kernels.js';
 
 // Golden accuracies from PyTorch 2.13 with the same initial weights and the same batches:
 // test/golden/fashion-mnist/accuracy.py.

@@ -3,8 +3,8 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFashionMNIST } from '../../src/vision/fashion-mnist.js';
-import { loadNativeBlas } from '../../src/vision/native-blas.js';
-import { useFastWasmKernels } from '../../src/vision/wasm-kernels.js';
+import { loadNativeBlas } from '../../src/train/native-blas.js';
+import { useFastWasmKernels } from '../../src/train/wasm-kernels.js';
 import { batchSize, dataDir, golden, maxAbsDiff, steps, trainLosses } from './mlp-parity.js';
 
 const native = loadNativeBlas();

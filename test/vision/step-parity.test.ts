@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { crossEntropyLoss } from '../../src/train/losses.js';
 import { readFashionMNIST } from '../../src/vision/fashion-mnist.js';
 import { lcgUniform, torchLinearInit } from '../../src/vision/linear-init.js';
-import { useFastWasmKernels } from '../../src/vision/wasm-kernels.js';
+import { useFastWasmKernels } from '../../src/train/wasm-kernels.js';
 import { batchSize, buildModel, dataDir, golden, maxAbsDiff, steps, trainLosses } from './mlp-parity.js';
 
 describe('Fashion-MNIST MLP step parity with PyTorch (wasm backend)', () => {

@@ -3,8 +3,8 @@
  * matrix products with OpenBLAS's sgemm, reading and writing the wasm heap in place.
  *
  * Build (needs a C compiler, node's headers and libopenblas-dev):
- *   node-gyp rebuild --directory src/vision/native
- * src/vision/native-blas.ts loads it when present; without it trainbook uses XNNPACK.
+ *   node-gyp rebuild --directory src/train/native
+ * src/train/native-blas.ts loads it when present; without it trainbook uses XNNPACK.
  */
 #include <node_api.h>
 #include <cblas.h>

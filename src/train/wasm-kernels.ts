@@ -31,7 +31,7 @@ interface Backend {
 export interface FastWasmKernelsOptions {
   /**
    * Compute matrix products with OpenBLAS through the optional native addon
-   * (src/vision/native/, see {@link loadNativeBlas}) when it has been built.
+   * (src/train/native/, see {@link loadNativeBlas}) when it has been built.
    * @default true
    */
   nativeBlas?: boolean;
@@ -95,7 +95,7 @@ function sizes(a: Info, b: Info, transposeA: boolean, transposeB: boolean): { m:
  * transposed matrix products (`tf.matMul(a, b, transposeA, transposeB)`, which every dense
  * layer's gradient uses) go through XNNPACK like untransposed ones; `tf.gather` along the first
  * axis and contiguous `tf.slice`s copy whole rows. When the optional native addon has been built
- * (`node-gyp rebuild --directory src/vision/native`, see {@link loadNativeBlas}), every
+ * (`node-gyp rebuild --directory src/train/native`, see {@link loadNativeBlas}), every
  * single-matrix product runs on OpenBLAS instead, in place on the wasm heap. Results agree with
  * the cpu backend (tests compare them); only the route changes. Batched products
  * (`[batch > 1, m, k]`), other gathers and slices keep the original kernels.

@@ -1,12 +1,12 @@
 /**
- * Loads the optional native addon `trainbook_sgemm` (src/vision/native/), which computes the wasm
+ * Loads the optional native addon `trainbook_sgemm` (src/train/native/), which computes the wasm
  * backend's matrix products with OpenBLAS.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** What the addon exports (src/vision/native/sgemm.c). */
+/** What the addon exports (src/train/native/sgemm.c). */
 export interface NativeBlas {
   /**
    * `out[m, n] = op(a) · op(b)`, plus `bias` broadcast over the last dimension when
@@ -34,14 +34,14 @@ export interface NativeBlas {
 
 /** Where the built addon lives, from `src/vision/` or `dist/vision/` (both two levels below the package root). */
 export function nativeBlasPath(): string {
-  return fileURLToPath(new URL('../../src/vision/native/build/Release/trainbook_sgemm.node', import.meta.url));
+  return fileURLToPath(new URL('../../src/train/native/build/Release/trainbook_sgemm.node', import.meta.url));
 }
 
 let cached: { blas: NativeBlas | undefined; reason: string } | undefined;
 
 /**
  * The native OpenBLAS addon if it has been built, else `undefined` with the reason. Build it with
- * `node-gyp rebuild --directory src/vision/native` (needs a C compiler, Node's headers and
+ * `node-gyp rebuild --directory src/train/native` (needs a C compiler, Node's headers and
  * `libopenblas-dev`).
  *
  * PyTorch: none (PyTorch's CPU build links a BLAS itself).
@@ -50,7 +50,7 @@ export function loadNativeBlas(): { blas: NativeBlas | undefined; reason: string
   if (cached !== undefined) return cached;
   const path = nativeBlasPath();
   if (!existsSync(path)) {
-    cached = { blas: undefined, reason: `not built (no ${path}; build it with: node-gyp rebuild --directory src/vision/native)` };
+    cached = { blas: undefined, reason: `not built (no ${path}; build it with: node-gyp rebuild --directory src/train/native)` };
     return cached;
   }
   try {

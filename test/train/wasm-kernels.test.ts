@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { useFastWasmKernels } from '../../src/vision/wasm-kernels.js';
+import { useFastWasmKernels } from '../../src/train/wasm-kernels.js';
 
 /** Deterministic values in [-1, 1) (no RNG needed). */
 function values(n: number, salt: number): Float32Array {
