@@ -15,7 +15,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { nativeBlasPath } from '../src/vision/native-blas.js';
+import { nativeBlasPath } from '../src/train/native-blas.js';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = new URL('..', import.meta.url).pathname;
@@ -116,7 +116,7 @@ const torchInfo = JSON.parse(
 /** Builds the optional OpenBLAS addon when it is missing; false (with a reason) when that fails. */
 function nativeAddon(): { ok: boolean; note: string } {
   if (existsSync(nativeBlasPath())) return { ok: true, note: 'built' };
-  const gyp = spawnSync(process.execPath, [`${dirname(process.execPath)}/../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js`, 'rebuild', '--directory', `${root}src/vision/native`], { encoding: 'utf8' });
+  const gyp = spawnSync(process.execPath, [`${dirname(process.execPath)}/../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js`, 'rebuild', '--directory', `${root}src/train/native`], { encoding: 'utf8' });
   return existsSync(nativeBlasPath())
     ? { ok: true, note: 'built now' }
     : { ok: false, note: `could not be built (node-gyp exit ${gyp.status}; needs a C compiler, Node headers and libopenblas-dev)` };
@@ -216,7 +216,7 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const meta = [
   `Measured ${new Date().toISOString()} on ${cpus().length} x ${cpu}, Node ${process.version}, tf.js ${tfjsVersion}, PyTorch ${torchInfo.torch}.`,
   `Interleaved repetitions of the single-threaded configurations after a warm-up, then the multi-threaded PyTorch ones on their own (${reps}; AG News ${Math.min(reps, 3)}, each PyTorch AG News repetition a fresh bench/ag_news_step.py process that warms up 3 steps untimed); a repetition is the mean of ${workloads.map((w) => `${w.units} ${w.unitName}s`).join(' / ')} (AG News: the median of its steps, as agNewsStepBench and bench/ag_news_step.py report).`,
-  `Native OpenBLAS addon (src/vision/native): ${native.note}.`,
+  `Native OpenBLAS addon (src/train/native): ${native.note}.`,
   `Load average (1 min) before ${loadBefore[0]?.toFixed(1)}, after ${loadAfter[0]?.toFixed(1)}: the machine has ${cpus().length} cores; numbers taken while other jobs run are slower on every side and their ratios noisier.`,
 ];
 console.log(table);
@@ -241,14 +241,14 @@ ${meta.join('\n')}
   (\`dx = dy · Wᵀ\`, \`dW = xᵀ · dy\`) falls back to a plain loop, and its \`Gather\` (how a DataLoader
   picks a batch) builds a coordinate vector per copied number.
 - **wasm + useFastWasmKernels (XNNPACK)**: trainbook's \`useFastWasmKernels()\`
-  (src/vision/wasm-kernels.ts) re-registers \`BatchMatMul\`, \`_FusedMatMul\`, \`GatherV2\` and \`Slice\`
+  (src/train/wasm-kernels.ts) re-registers \`BatchMatMul\`, \`_FusedMatMul\`, \`GatherV2\` and \`Slice\`
   for the wasm backend: transposed products become explicit transposes plus an XNNPACK product;
   a product whose right operand XNNPACK has not packed before (a weight matrix right after an
   optimizer step: XNNPACK caches packed weights by tensor, and packs with a strided transpose) goes
   as \`(bᵀ·aᵀ)ᵀ\` when that packs less; gathers and contiguous slices copy whole rows. Same results (tests compare with the cpu backend and
   with PyTorch's losses); the notebooks call it after \`currentAccelerator()\` and say so.
 - **wasm + useFastWasmKernels + OpenBLAS addon**: the same, plus the optional native addon
-  src/vision/native (N-API, ~100 lines of C, \`node-gyp rebuild --directory src/vision/native\`, needs
+  src/train/native (N-API, ~100 lines of C, \`node-gyp rebuild --directory src/train/native\`, needs
   a C compiler and Debian's \`libopenblas-dev\`): every single-matrix product runs OpenBLAS's sgemm in
   place on the wasm heap, one thread. Without the addon trainbook falls back to XNNPACK.
 - **PyTorch**: bench/torch_bench.py (and bench/ag_news_step.py for AG News), the seeds' code with the

@@ -289,7 +289,7 @@ sends matrix products with a transposed operand, which is what every backward pa
 layer computes, to a slow plain loop. This call makes them use the fast XNNPACK kernels, with
 the same results: a training step of this network goes from about 130 ms to about 14 ms. If
 trainbook's optional native addon has been built (`node-gyp rebuild --directory
-src/vision/native`, with OpenBLAS installed), matrix products run on OpenBLAS instead, about
+src/train/native`, with OpenBLAS installed), matrix products run on OpenBLAS instead, about
 twice as fast again. The model, the loss, the optimizer and the loops below are plain tf.js
 either way.
 
