@@ -65,8 +65,3 @@ export async function request(
     socket.close();
   }
 }
-
-/** Text of every output of a result (stream text, text/plain data, error lines), for assertions. */
-export function outputText(outputs: readonly unknown[]): string {
-  return JSON.stringify(outputs);
-}
