@@ -20,8 +20,9 @@ const specs: Record<string, () => KernelSpec> = {
 const cells: [string, string][] = [
   ['trivial', '1 + 1'],
   ['typed', 'interface Row { a: number; b: string }\nconst rows: Row[] = [{ a: 1, b: "x" }, { a: 2, b: "y" }];\nrows.map((r) => r.a * 2).reduce((s, v) => s + v, 0)'],
-  // Both kernels on the wasm backend (the trainbook kernel starts it before this cell; tslab gets it from the cell).
-  ['first tfjs', 'import * as tf from "@tensorflow/tfjs";\nimport "@tensorflow/tfjs-backend-wasm";\nawait tf.setBackend("wasm");\ntf.tensor([1, 2, 3]).sum().dataSync()[0]'],
+  // The notebooks' first cell: tf.js and the cell library's accelerator (the trainbook kernel starts it before the
+  // cell runs; on tslab the cell's own call does it), so both kernels do the same work on the same backend.
+  ['first tfjs', 'import * as tf from "@tensorflow/tfjs";\nimport { currentAccelerator } from "trainbook";\nawait currentAccelerator();\ntf.tensor([1, 2, 3]).sum().dataSync()[0]'],
   ['tfjs 1', 'tf.tensor([1, 2, 3]).mean().dataSync()[0]'],
   ['tfjs 2', 'tf.tensor([4, 5, 6]).mean().dataSync()[0]'],
   ['tfjs 3', 'tf.tensor([7, 8, 9]).mean().dataSync()[0]'],
