@@ -86,6 +86,9 @@ export function liveChart(options: LiveChartOptions = {}): LiveChart {
     const liveTitle = done ? title : `${title} (epoch ${epochs}${options.maxEpochs === undefined ? '' : ` of ${options.maxEpochs}`})`;
     const metrics = options.metrics?.filter((k) => history[k] !== undefined);
     const figure = historyFigure(history, { ...options, title: liveTitle, ...(metrics === undefined ? {} : { metrics }) });
+    // A responsive plot keeps a window resize listener (and so its whole DOM) after its output is
+    // replaced; frames that the next redraw replaces do without it, the final one keeps it.
+    if (!done) figure.config = { responsive: false };
     return { ...figureBundle(figure, { ...options, includePlotlyJs: false, multiMime: sink.multiMime }), 'text/plain': text };
   };
 

@@ -95,3 +95,12 @@ test('without a notebook a live chart prints throttled text lines instead of red
   assert.equal(lines.at(-1), 'final, epoch 100: train loss 0.0100');
   assert.ok(sink.messages.every((m) => Object.keys(m.bundle).join() === 'text/plain'));
 });
+
+test('only the final frame of a live chart is responsive (replaced frames keep no resize listener)', () => {
+  const sink = new RecordingSink();
+  const chart = withSink(sink, () => liveChart({ throttleMs: 0 }));
+  chart.push({ loss: 1 });
+  chart.close();
+  const configs = sink.messages.map((m) => /"config":\{"responsive":(true|false)/.exec(String(m.bundle['text/html']))?.[1]);
+  assert.deepEqual(configs.slice(-3), ['false', 'false', 'true']);
+});
