@@ -3,6 +3,8 @@
  * per-cell wall time (request to reply and idle) for a trivial cell, a typed cell, the first tf.js cell and later
  * tf.js cells. Kernels alternate round by round so both see the same machine load.
  *
+ * Then both kernels stay up side by side for a steady-state comparison: 30 cells each, interleaved one by one.
+ *
  * Run: npm run build && node --import tsx test/kernel/benchmark.ts [rounds=3]
  */
 import { join } from 'node:path';
@@ -61,4 +63,34 @@ for (const what of ['start', ...cells.map(([label]) => label)]) {
   const a = median(times.tslab[what] ?? []);
   const b = median(times.trainbook[what] ?? []);
   console.log([what.padEnd(12), a.toFixed(0).padStart(8), b.toFixed(0).padStart(10), (b / a).toFixed(2).padStart(7)].join(' '));
+}
+
+// Steady state: both kernels up at once, cells interleaved one by one, so load spikes hit both alike.
+const pair = { tslab: await KernelClient.start(specs.tslab(), { cwd }), trainbook: await KernelClient.start(specs.trainbook(), { cwd }) };
+try {
+  const steady: Record<string, Record<string, number[]>> = { tslab: {}, trainbook: {} };
+  for (const kernel of [pair.tslab, pair.trainbook]) {
+    await kernel.execute('import * as tf from "@tensorflow/tfjs";\nimport { currentAccelerator } from "trainbook";\nawait currentAccelerator();');
+  }
+  for (let i = 0; i < 30; i++) {
+    for (const name of ['tslab', 'trainbook'] as const) {
+      for (const [label, code] of [
+        ['typed cell', `const v${i}: number[] = [${i}, 2, 3];\nv${i}.map((v) => v * 2)`],
+        ['tfjs cell', `tf.tensor([${i}, 2, 3]).mean().dataSync()[0]`],
+      ] as const) {
+        const result = await pair[name].execute(code);
+        if (result.status !== 'ok') throw new Error(`${name}: steady-state cell ended ${result.status}`);
+        (steady[name][label] ??= []).push(result.durationMs);
+      }
+    }
+  }
+  console.log('steady state, median ms over 30 interleaved cells (after 1 warm-up each)');
+  for (const label of ['typed cell', 'tfjs cell']) {
+    const a = median(steady.tslab[label] ?? []);
+    const b = median(steady.trainbook[label] ?? []);
+    console.log([label.padEnd(12), a.toFixed(0).padStart(8), b.toFixed(0).padStart(10), (b / a).toFixed(2).padStart(7)].join(' '));
+  }
+} finally {
+  await pair.tslab.shutdown();
+  await pair.trainbook.shutdown();
 }
