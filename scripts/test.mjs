@@ -15,9 +15,13 @@ function find(dir) {
 
 const args = process.argv.slice(2);
 const files = args.length > 0 ? args.flatMap((a) => (statSync(a).isDirectory() ? find(a) : [a])) : find('test');
+// The whole suite (no arguments, as `npm test` runs it) includes the slow end-to-end and accuracy
+// tests; a run of chosen files skips them unless TRAINBOOK_SLOW_TESTS=1.
+const env = { ...process.env };
+if (args.length === 0) env.TRAINBOOK_SLOW_TESTS ??= '1';
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=1', ...files.sort()],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', env },
 );
 process.exit(result.status ?? 1);

@@ -23,6 +23,7 @@ export { ACCELERATOR_NAMES, currentAccelerator } from './train/accelerator.js';
 export type { Accelerator, AcceleratorName, CurrentAcceleratorOptions } from './train/accelerator.js';
 export { useFastWasmKernels, type FastWasmKernels, type FastWasmKernelsOptions } from './train/wasm-kernels.js';
 export { loadNativeBlas, nativeBlasPath, type NativeBlas } from './train/native-blas.js';
+export { interruptSignal, isInterrupted, KeyboardInterrupt, throwIfInterrupted } from './kernel/interrupt.js';
 
 // --- io ---
 export {

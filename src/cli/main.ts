@@ -10,6 +10,7 @@ import { installKernel, packageRoot, trainbookKernelMain, type KnownKernel } fro
 import { cleanFile } from '../notebook/clean.js';
 import { parseArgs, UsageError } from './args.js';
 import { findNotebookPaths } from './find-notebooks.js';
+import { downloadCommand } from '../text/download-cli.js';
 import { runCommand } from './run-command.js';
 
 const HELP = `Usage: trainbook <command> [options]
@@ -19,6 +20,7 @@ Commands:
   clean [paths...]      strip outputs, execution counts and volatile metadata (default path: notebooks/)
   export <paths...>     export executed notebooks to HTML (trainbook export --help)
   install-kernel        register the TypeScript kernel with Jupyter (trainbook install-kernel --help)
+  download ag-news      download the full AG News release, md5-checked (trainbook download --help)
 
 Options:
   -h, --help            show this help
@@ -155,8 +157,10 @@ export async function main(argv: string[]): Promise<number> {
         return await installKernelCommand(rest);
       case 'export':
         return await exportCommand(rest);
+      case 'download':
+        return await downloadCommand(rest);
       default:
-        throw new UsageError(`unknown command "${command}"; commands: run, clean, export, install-kernel (trainbook --help)`);
+        throw new UsageError(`unknown command "${command}"; commands: run, clean, export, install-kernel, download (trainbook --help)`);
     }
   } catch (error) {
     if (error instanceof UsageError) {

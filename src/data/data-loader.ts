@@ -3,6 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type Batched, type Dataset, isBatchDataset } from './dataset.js';
+import { throwIfInterrupted } from '../kernel/interrupt.js';
 import { deriveSeed, permutation } from './random.js';
 
 /** Options of {@link DataLoader}. */
@@ -210,6 +211,7 @@ export class DataLoader<T, B = Batched<T>> implements AsyncIterable<B> {
     try {
       for (let b = 0; b < numBatches; b++) {
         this.signal?.throwIfAborted();
+        throwIfInterrupted(); // an interrupt from the trainbook kernel stops the loop here (a no-op elsewhere)
         current = this.makeBatch(order.slice(b * this.batchSize, (b + 1) * this.batchSize));
         yield current;
         tf.dispose(tensorsIn(current));

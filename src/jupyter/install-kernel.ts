@@ -79,7 +79,7 @@ export function kernelJson(kernel: KnownKernel): KernelJson {
     argv: [process.execPath, trainbookKernelMain, '--connection-file', '{connection_file}'],
     display_name: 'TypeScript (trainbook)',
     language: 'typescript',
-    interrupt_mode: 'signal',
+    interrupt_mode: 'message',
     env: {},
     metadata: {},
   };

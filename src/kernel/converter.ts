@@ -101,9 +101,23 @@ export function createMappedConverter(): MappedConverter {
         if (esm) map = new CellSourceMap(last.cjsMap, Buffer.from(esm[1], 'base64').toString('utf8'));
       }
       if (result.output !== undefined) result.output = stripSourceMapComments(result.output);
+      // tslab recognises top-level `await x` but not a top-level `for await`: such a cell must run async too.
+      if (!result.hasToplevelAwait && hasTopLevelForAwait(src)) result.hasToplevelAwait = true;
       return { result, map };
     },
   };
+}
+
+/** Whether `src` has a `for await` loop outside any function (which only an async wrapper can run). */
+export function hasTopLevelForAwait(src: string): boolean {
+  if (!src.includes('await')) return false;
+  const file = ts.createSourceFile('cell.ts', src, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const visit = (node: import('@tslab/typescript-for-tslab').Node): boolean => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
+    if (ts.isForOfStatement(node) && node.awaitModifier !== undefined) return true;
+    return ts.forEachChild(node, visit) ?? false;
+  };
+  return visit(file);
 }
 
 /** Remove the `//# sourceMappingURL=` lines the source-mapped stages append (they sit after all code). */

@@ -59,7 +59,8 @@ const IMAGE_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-function decodeEntities(html: string): string {
+/** The text of an HTML fragment: tags dropped, the five escaped characters decoded. */
+export function plainText(html: string): string {
   return html
     .replace(/<[^>]*>/g, '')
     .replace(/&lt;/g, '<')
@@ -107,7 +108,7 @@ export class MarkdownRenderer {
       renderer: {
         heading({ tokens, depth }: Tokens.Heading): string {
           const inner = this.parser.parseInline(tokens);
-          const id = self.uniqueId(slugify(decodeEntities(inner)) || 'section');
+          const id = self.uniqueId(slugify(plainText(inner)) || 'section');
           return `<h${depth} id="${escapeHtml(id)}">${inner}<a class="anchor" href="#${escapeHtml(id)}" aria-label="Link to this section">#</a></h${depth}>\n`;
         },
         code({ text, lang }: Tokens.Code): string {

@@ -3,7 +3,7 @@
  */
 import { Lexer, marked, type Token, type Tokens } from 'marked';
 import { escapeHtml } from './html-ansi.js';
-import { highlightCode, isKnownLanguage, MarkdownRenderer } from './html-markdown.js';
+import { highlightCode, isKnownLanguage, MarkdownRenderer, plainText } from './html-markdown.js';
 import { newOutputContext, renderOutputs } from './html-output.js';
 import { plotlyHeadScript, readPlotlyBundle } from './html-plotly.js';
 import { pageCss } from './html-style.js';
@@ -20,17 +20,6 @@ export interface NotebookTitle {
   subtitle?: string;
   /** Subtitle as inline HTML. */
   subtitleHtml?: string;
-}
-
-function plainText(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .trim();
 }
 
 function inlineHtml(markdown: string): string {
@@ -51,12 +40,12 @@ export function notebookTitle(notebook: Notebook, fallback: string): NotebookTit
     const h1 = tokens.findIndex((t) => t.type === 'heading' && (t as Tokens.Heading).depth === 1);
     if (h1 === -1) continue;
     const titleHtml = inlineHtml((tokens[h1] as Tokens.Heading).text);
-    const result: NotebookTitle = { title: plainText(titleHtml), titleHtml };
+    const result: NotebookTitle = { title: plainText(titleHtml).trim(), titleHtml };
     const quote = tokens.slice(h1 + 1).find((t) => t.type === 'blockquote') as Tokens.Blockquote | undefined;
     if (quote !== undefined) {
       const firstLine = quote.text.trim().split('\n')[0] ?? '';
       const subtitleHtml = inlineHtml(firstLine);
-      result.subtitle = plainText(subtitleHtml);
+      result.subtitle = plainText(subtitleHtml).trim();
       result.subtitleHtml = subtitleHtml;
     }
     return result;

@@ -181,6 +181,28 @@ describe('trainbook kernel over the Jupyter protocol', () => {
     assert.equal(second, first, 'the loop went on after the interrupt');
   });
 
+  test("interrupt stops a training loop over trainbook's DataLoader at the next batch", async () => {
+    const code = [
+      'const { DataLoader, TensorDataset } = require("trainbook");',
+      'const loaderData = new TensorDataset(tf.randomNormal([640, 4]), tf.zeros([640], "int32"));',
+      'const loader = new DataLoader(loaderData, { batchSize: 8, shuffle: true, seed: 0 });',
+      'let loaderBatches = 0;',
+      'for (let epoch = 0; epoch < 100000; epoch++) {',
+      '  for await (const [x] of loader) { loaderBatches++; const t = Date.now(); while (Date.now() - t < 2) {} }',
+      '}',
+    ].join('\n');
+    const running = kernel.execute(code);
+    await sleep(3000);
+    await kernel.interrupt();
+    const result = await running;
+    assert.equal(errorOf(result.outputs).ename, 'KeyboardInterrupt');
+    const first = resultText((await kernel.execute('loaderBatches')).outputs);
+    await sleep(300);
+    const second = resultText((await kernel.execute('loaderBatches')).outputs);
+    assert.ok(Number(first) > 0);
+    assert.equal(second, first, 'the DataLoader loop went on after the interrupt');
+  });
+
   test('interrupt stops model.fit at the next batch and the cell ends with KeyboardInterrupt', async () => {
     const code = [
       'const model = tf.sequential({ layers: [tf.layers.dense({ units: 32, inputShape: [4], activation: "relu" }), tf.layers.dense({ units: 3 })] });',
