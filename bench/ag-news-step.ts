@@ -31,7 +31,7 @@ import { basicEnglish } from '../src/text/tokenizer.js';
 import { buildVocabFromIterator } from '../src/text/vocab.js';
 import { collateArrays } from '../src/text/collate.js';
 import { embeddingBagMean } from '../src/text/embedding-bag.js';
-import { clipGradNorm } from '../src/text/clip-grad-norm.js';
+import { clipGradNorm } from '../src/train/clip-grad-norm.js';
 import { crossEntropyLoss } from '../src/train/losses.js';
 import { sparseTrainStep } from '../src/text/sparse-step.js';
 import { TextClassificationModel } from '../src/text/text-classification-model.js';

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { embeddingBagMean } from './embedding-bag.js';
-import { clipGradNorm } from './clip-grad-norm.js';
+import { clipGradNorm } from '../train/clip-grad-norm.js';
 import type { TextBatch } from './collate.js';
 import type { TextClassificationModel } from './text-classification-model.js';
 

@@ -15,8 +15,8 @@ import { basicEnglish } from '../../src/text/tokenizer.js';
 import { buildVocabFromIterator } from '../../src/text/vocab.js';
 import { makeCollateBatch } from '../../src/text/collate.js';
 import { TextClassificationModel } from '../../src/text/text-classification-model.js';
-import { clipGradNorm } from '../../src/text/clip-grad-norm.js';
-import { StepLR } from '../../src/text/step-lr.js';
+import { clipGradNorm } from '../../src/train/clip-grad-norm.js';
+import { StepLR } from '../../src/train/step-lr.js';
 import { crossEntropyLoss } from '../../src/train/losses.js';
 import { sparseTrainStep } from '../../src/text/sparse-step.js';
 

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { sparseTrainStep } from '../../src/text/sparse-step.js';
 import { TextClassificationModel } from '../../src/text/text-classification-model.js';
-import { clipGradNorm } from '../../src/text/clip-grad-norm.js';
+import { clipGradNorm } from '../../src/train/clip-grad-norm.js';
 import { crossEntropyLoss } from '../../src/train/losses.js';
 import type { TextBatch } from '../../src/text/collate.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { clipGradNorm } from '../../src/text/clip-grad-norm.js';
+import { clipGradNorm } from '../../src/train/clip-grad-norm.js';
 
 test('clipGradNorm scales all gradients by maxNorm / (total norm + 1e-6) when the total norm is larger', async () => {
   await tf.setBackend('wasm');

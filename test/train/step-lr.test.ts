@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { StepLR } from '../../src/text/step-lr.js';
+import { StepLR } from '../../src/train/step-lr.js';
 
 test('StepLR multiplies the learning rate by gamma every stepSize steps, as torch StepLR', () => {
   const set: number[] = [];
