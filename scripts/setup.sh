@@ -18,6 +18,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+# Classic Notebook 6 (require.js pages) for the display tests, in its own venv: it conflicts with JupyterLab 4.
+if [ ! -x build/notebook6/bin/jupyter ]; then
+  python3 -m venv build/notebook6
+  build/notebook6/bin/pip install --quiet --disable-pip-version-check 'notebook==6.4.13' 'jupyter_client<8' 'traitlets<5.10'
+fi
 
 npm ci --no-audit --no-fund
 

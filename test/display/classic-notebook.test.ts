@@ -18,7 +18,9 @@ import { ARTIFACTS, launchChromium, skipWithoutChromium } from './fixtures/brows
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSLAB = join(ROOT, 'node_modules', '.bin', 'tslab');
-const JUPYTER = process.env.TRAINBOOK_NOTEBOOK6_JUPYTER ?? 'jupyter';
+// scripts/setup.sh installs classic Notebook 6 in build/notebook6 (a venv: it conflicts with JupyterLab 4).
+const SETUP_NOTEBOOK6 = join(ROOT, 'build', 'notebook6', 'bin', 'jupyter');
+const JUPYTER = process.env.TRAINBOOK_NOTEBOOK6_JUPYTER ?? (existsSync(SETUP_NOTEBOOK6) ? SETUP_NOTEBOOK6 : 'jupyter');
 const TOKEN = 'trainbook-display-test';
 
 function reasonToSkip(): string | false {
