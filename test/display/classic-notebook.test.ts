@@ -4,9 +4,7 @@
 // and TRAINBOOK_NOTEBOOK6_JUPYTER to that install's `jupyter` (default: `jupyter` on PATH, if it is Notebook 6).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +13,9 @@ import { test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 
 import { ARTIFACTS, launchChromium, skipWithoutChromium } from './fixtures/browser-check.js';
+import { freePort, tslabJupyterPath, writeTslabNotebook } from './fixtures/live-notebook.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSLAB = join(ROOT, 'node_modules', '.bin', 'tslab');
 // scripts/setup.sh installs classic Notebook 6 in build/notebook6 (a venv: it conflicts with JupyterLab 4).
 const SETUP_NOTEBOOK6 = join(ROOT, 'build', 'notebook6', 'bin', 'jupyter');
 const JUPYTER = process.env.TRAINBOOK_NOTEBOOK6_JUPYTER ?? (existsSync(SETUP_NOTEBOOK6) ? SETUP_NOTEBOOK6 : 'jupyter');
@@ -40,18 +38,6 @@ const CELLS = [
   'const chart = liveChart({ title: "live", maxEpochs: 30 });\nfor (let epoch = 1; epoch <= 30; epoch++) {\n  await new Promise((r) => setTimeout(r, 150));\n  chart.push({ loss: 1 / epoch, valAccuracy: 1 - 0.5 / epoch });\n}\nchart.close();',
   'showFigure({ data: [{ type: "bar", x: ["a", "b"], y: [1, 2] }] });',
 ];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface PassReport {
   onLoad: { plotly: string; drawn: number; plots: number };
@@ -123,26 +109,14 @@ async function runAll(context: BrowserContext, url: string, screenshot: string):
 test('live in classic Notebook 6 with require.js: figures draw, the live chart redraws in place, saved outputs draw again after a reload', { skip: reasonToSkip(), timeout: 600_000 }, async (t) => {
   const dir = join(ARTIFACTS, 'display-classic-notebook');
   mkdirSync(dir, { recursive: true });
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
-      language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },
-    },
-    cells: CELLS.map((source, i) => ({ cell_type: 'code', id: `cell-${i}`, metadata: {}, execution_count: null, source, outputs: [] })),
-  };
-  writeFileSync(join(dir, 'display.ipynb'), JSON.stringify(notebook, null, 1));
-  const prefix = mkdtempSync(join(tmpdir(), 'trainbook-tslab-'));
-  t.after(() => rmSync(prefix, { recursive: true, force: true }));
-  const install = spawnSync(TSLAB, ['install', '--binary', TSLAB, '--prefix', prefix], { encoding: 'utf8' });
-  assert.equal(install.status, 0, install.stderr);
+  writeTslabNotebook(dir, CELLS);
+  const jupyterPath = tslabJupyterPath(t);
 
   const port = await freePort();
   const server = spawn(
     JUPYTER,
     ['notebook', '--allow-root', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--NotebookApp.token=${TOKEN}`, `--notebook-dir=${dir}`],
-    { env: { ...process.env, JUPYTER_PATH: join(prefix, 'share', 'jupyter') }, stdio: 'ignore' },
+    { env: { ...process.env, JUPYTER_PATH: jupyterPath }, stdio: 'ignore' },
   );
   const browser = await launchChromium();
   try {

@@ -4,9 +4,7 @@
 // Slow (a Jupyter server, a kernel and a browser, about a minute): set TRAINBOOK_SLOW_TESTS=1.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +13,9 @@ import { test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 
 import { ARTIFACTS, launchChromium, skipWithoutChromium } from './fixtures/browser-check.js';
+import { freePort, tslabJupyterPath, writeTslabNotebook } from './fixtures/live-notebook.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSLAB = join(ROOT, 'node_modules', '.bin', 'tslab');
 const TOKEN = 'trainbook-display-test';
 
 function reasonToSkip(): string | false {
@@ -34,18 +32,6 @@ const CELLS = [
   'const chart = liveChart({ title: "live", maxEpochs: 30 });\nfor (let epoch = 1; epoch <= 30; epoch++) {\n  await new Promise((r) => setTimeout(r, 150));\n  chart.push({ loss: 1 / epoch, valAccuracy: 1 - 0.5 / epoch });\n}\nchart.close();',
   'showFigure({ data: [{ type: "bar", x: ["a", "b"], y: [1, 2] }] });',
 ];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface PassReport {
   points: number[];
@@ -109,26 +95,14 @@ async function runAll(context: BrowserContext, url: string, screenshot: string):
 test('live in JupyterLab on the tslab kernel: figures draw on two Run Alls in one session and the live chart redraws in place', { skip: reasonToSkip(), timeout: 400_000 }, async (t) => {
   const dir = join(ARTIFACTS, 'display-jupyterlab');
   mkdirSync(dir, { recursive: true });
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
-      language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },
-    },
-    cells: CELLS.map((source, i) => ({ cell_type: 'code', id: `cell-${i}`, metadata: {}, execution_count: null, source, outputs: [] })),
-  };
-  writeFileSync(join(dir, 'display.ipynb'), JSON.stringify(notebook, null, 1));
-  const prefix = mkdtempSync(join(tmpdir(), 'trainbook-tslab-'));
-  t.after(() => rmSync(prefix, { recursive: true, force: true }));
-  const install = spawnSync(TSLAB, ['install', '--binary', TSLAB, '--prefix', prefix], { encoding: 'utf8' });
-  assert.equal(install.status, 0, install.stderr);
+  writeTslabNotebook(dir, CELLS);
+  const jupyterPath = tslabJupyterPath(t);
 
   const port = await freePort();
   let server: ChildProcess | undefined = spawn(
     'jupyter',
     ['lab', '--allow-root', '--no-browser', `--port=${port}`, '--ServerApp.ip=127.0.0.1', `--ServerApp.token=${TOKEN}`, `--ServerApp.root_dir=${dir}`],
-    { env: { ...process.env, JUPYTER_PATH: join(prefix, 'share', 'jupyter') }, stdio: 'ignore' },
+    { env: { ...process.env, JUPYTER_PATH: jupyterPath }, stdio: 'ignore' },
   );
   const browser = await launchChromium();
   try {
