@@ -3,16 +3,15 @@
 // Slow (a kernel start and a browser): set TRAINBOOK_SLOW_TESTS=1; needs `npm run build` first.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
+import { tslabJupyterPath, writeTslabNotebook } from './fixtures/live-notebook.js';
 import { ARTIFACTS, assertAllDrawn, launchChromium, openAndCheck, skipWithoutChromium } from './fixtures/browser-check.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSLAB = join(ROOT, 'node_modules', '.bin', 'tslab');
 
 function reasonToSkip(): string | false {
   if (process.env.TRAINBOOK_SLOW_TESTS !== '1') return 'slow (about 30 s): set TRAINBOOK_SLOW_TESTS=1 to run the display helpers on a real tslab kernel';
@@ -44,22 +43,8 @@ test('on a real tslab kernel the helpers draw, update in place, embed plotly.js 
   // The kernel's working directory must be inside the project, where tslab and trainbook resolve.
   const dir = join(ARTIFACTS, 'display-tslab-kernel');
   mkdirSync(dir, { recursive: true });
-  const prefix = mkdtempSync(join(tmpdir(), 'trainbook-tslab-'));
-  t.after(() => rmSync(prefix, { recursive: true, force: true }));
-  const install = spawnSync(TSLAB, ['install', '--binary', TSLAB, '--prefix', prefix], { encoding: 'utf8' });
-  assert.equal(install.status, 0, install.stderr);
-  const env = { ...process.env, JUPYTER_PATH: join(prefix, 'share', 'jupyter') };
-
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
-      language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },
-    },
-    cells: CELLS.map((source, i) => ({ cell_type: 'code', id: `cell-${i}`, metadata: {}, execution_count: null, source, outputs: [] })),
-  };
-  writeFileSync(join(dir, 'display.ipynb'), JSON.stringify(notebook, null, 1));
+  const env = { ...process.env, JUPYTER_PATH: tslabJupyterPath(t) };
+  writeTslabNotebook(dir, CELLS);
   const run = spawnSync(
     'jupyter',
     ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.timeout=120', '--output', 'display.executed.ipynb', 'display.ipynb'],
