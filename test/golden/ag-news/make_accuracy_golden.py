@@ -35,31 +35,14 @@ import sys
 import time
 
 import torch
-from torch import nn
 from torch.utils.data import DataLoader, random_split
 
 sys.path.insert(0, os.path.dirname(__file__))
 from torchtext_code import load  # noqa: E402
+from tutorial import TextClassificationModel, make_collate_batch  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..", "..")
-
-
-class TextClassificationModel(nn.Module):
-    def __init__(self, vocab_size, embed_dim, num_class):
-        super().__init__()
-        self.embedding = nn.EmbeddingBag(vocab_size, embed_dim, sparse=False)
-        self.fc = nn.Linear(embed_dim, num_class)
-        self.init_weights()
-
-    def init_weights(self):
-        initrange = 0.5
-        self.embedding.weight.data.uniform_(-initrange, initrange)
-        self.fc.weight.data.uniform_(-initrange, initrange)
-        self.fc.bias.data.zero_()
-
-    def forward(self, text, offsets):
-        return self.fc(self.embedding(text, offsets))
 
 
 def run(data, basic_english, build_vocab_from_iterator, seed):
@@ -70,14 +53,7 @@ def run(data, basic_english, build_vocab_from_iterator, seed):
     itos = build_vocab_from_iterator((basic_english(text) for _, text in pool), specials=["<unk>"])
     stoi = {t: i for i, t in enumerate(itos)}
 
-    def collate_batch(batch):
-        label_list, text_list, offsets = [], [], [0]
-        for _label, _text in batch:
-            label_list.append(_label - 1)
-            processed = torch.tensor([stoi.get(t, 0) for t in basic_english(_text)], dtype=torch.int64)
-            text_list.append(processed)
-            offsets.append(processed.size(0))
-        return torch.tensor(label_list, dtype=torch.int64), torch.cat(text_list), torch.tensor(offsets[:-1]).cumsum(dim=0)
+    collate_batch = make_collate_batch(lambda _text: [stoi.get(t, 0) for t in basic_english(_text)])
 
     model = TextClassificationModel(len(itos), 64, 4)
     train_dataloader = DataLoader(split_train_, batch_size=64, shuffle=True, collate_fn=collate_batch)

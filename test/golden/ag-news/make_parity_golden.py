@@ -25,32 +25,15 @@ import os
 import sys
 
 import torch
-from torch import nn
 
 sys.path.insert(0, os.path.dirname(__file__))
 from torchtext_code import load  # noqa: E402
+from tutorial import TextClassificationModel, make_collate_batch  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..", "..")
 
 NUM_STEPS, BATCH, STEPS_PER_EPOCH, NUM_VAL, MAX_TOKENS, LR, CLIP = 50, 64, 5, 256, 500, 5.0, 0.1
-
-
-class TextClassificationModel(nn.Module):
-    def __init__(self, vocab_size, embed_dim, num_class):
-        super().__init__()
-        self.embedding = nn.EmbeddingBag(vocab_size, embed_dim, sparse=False)
-        self.fc = nn.Linear(embed_dim, num_class)
-        self.init_weights()
-
-    def init_weights(self):
-        initrange = 0.5
-        self.embedding.weight.data.uniform_(-initrange, initrange)
-        self.fc.weight.data.uniform_(-initrange, initrange)
-        self.fc.bias.data.zero_()
-
-    def forward(self, text, offsets):
-        return self.fc(self.embedding(text, offsets))
 
 
 def main():
@@ -65,14 +48,7 @@ def main():
     itos = build_vocab_from_iterator((basic_english(data[i][1]) for i in train_idx), specials=["<unk>"], max_tokens=MAX_TOKENS)
     stoi = {t: i for i, t in enumerate(itos)}
 
-    def collate_batch(batch):
-        label_list, text_list, offsets = [], [], [0]
-        for _label, _text in batch:
-            label_list.append(_label - 1)
-            processed = torch.tensor([stoi.get(t, 0) for t in basic_english(_text)], dtype=torch.int64)
-            text_list.append(processed)
-            offsets.append(processed.size(0))
-        return torch.tensor(label_list, dtype=torch.int64), torch.cat(text_list), torch.tensor(offsets[:-1]).cumsum(dim=0)
+    collate_batch = make_collate_batch(lambda _text: [stoi.get(t, 0) for t in basic_english(_text)])
 
     torch.manual_seed(0)
     model = TextClassificationModel(len(itos), 64, 4)
