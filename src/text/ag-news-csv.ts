@@ -63,56 +63,33 @@ export function parseCsvRecords(text: string, file = '<string>'): Array<{ line: 
       recordLine = line;
       state = 'field';
     }
-    if (state === 'field') {
-      if (c === '"') {
-        state = 'quoted';
-        quoteLine = line;
-      } else if (c === ',') {
-        fields.push(field);
-        field = '';
-      } else if (newline) {
-        if (c === '\r' && text[i + 1] === '\n') i++;
-        line++;
-        endRecord();
-      } else {
-        field += c;
-        state = 'in';
-      }
-    } else if (state === 'in') {
-      if (c === ',') {
-        fields.push(field);
-        field = '';
-        state = 'field';
-      } else if (newline) {
-        if (c === '\r' && text[i + 1] === '\n') i++;
-        line++;
-        endRecord();
-      } else {
-        field += c;
-      }
-    } else if (state === 'quoted') {
+    if (state === 'quoted') {
       if (c === '"') state = 'quote';
       else {
         if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
         field += c;
       }
+      continue;
+    }
+    // Outside quotes ('field', 'in', or 'quote' just after a closing quote): a comma ends the field,
+    // a line break the record; a quote opens a quoted field at its start, or is a doubled quote.
+    if (c === ',') {
+      fields.push(field);
+      field = '';
+      state = 'field';
+    } else if (newline) {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      line++;
+      endRecord();
+    } else if (c === '"' && state === 'field') {
+      state = 'quoted';
+      quoteLine = line;
+    } else if (c === '"' && state === 'quote') {
+      field += '"';
+      state = 'quoted';
     } else {
-      // state 'quote': just after a quote inside a quoted field
-      if (c === '"') {
-        field += '"';
-        state = 'quoted';
-      } else if (c === ',') {
-        fields.push(field);
-        field = '';
-        state = 'field';
-      } else if (newline) {
-        if (c === '\r' && text[i + 1] === '\n') i++;
-        line++;
-        endRecord();
-      } else {
-        field += c;
-        state = 'in';
-      }
+      field += c;
+      state = 'in';
     }
   }
   if (state === 'quoted') {
