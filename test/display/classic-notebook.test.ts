@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 
 import { ARTIFACTS, launchChromium, skipWithoutChromium } from './fixtures/browser-check.js';
-import { freePort, tslabJupyterPath, writeTslabNotebook } from './fixtures/live-notebook.js';
+import { freePort, tslabJupyterPath, waitForJupyter, writeTslabNotebook } from './fixtures/live-notebook.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // scripts/setup.sh installs classic Notebook 6 in build/notebook6 (a venv: it conflicts with JupyterLab 4).
@@ -121,12 +121,7 @@ test('live in classic Notebook 6 with require.js: figures draw, the live chart r
   const browser = await launchChromium();
   try {
     const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      const ok = await fetch(`${base}/api/status?token=${TOKEN}`).then((r) => r.ok, () => false);
-      if (ok) break;
-      assert.ok(i < 120, 'Notebook 6 did not start within 60 s');
-      await sleep(500);
-    }
+    await waitForJupyter(base, TOKEN, 'Notebook 6');
     const context = await browser.newContext({ viewport: { width: 1200, height: 1000 } });
     const url = `${base}/notebooks/display.ipynb?token=${TOKEN}`;
 

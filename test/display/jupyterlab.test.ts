@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 
 import { ARTIFACTS, launchChromium, skipWithoutChromium } from './fixtures/browser-check.js';
-import { freePort, tslabJupyterPath, writeTslabNotebook } from './fixtures/live-notebook.js';
+import { freePort, tslabJupyterPath, waitForJupyter, writeTslabNotebook } from './fixtures/live-notebook.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TOKEN = 'trainbook-display-test';
@@ -107,12 +107,7 @@ test('live in JupyterLab on the tslab kernel: figures draw on two Run Alls in on
   const browser = await launchChromium();
   try {
     const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      const ok = await fetch(`${base}/api/status?token=${TOKEN}`).then((r) => r.ok, () => false);
-      if (ok) break;
-      assert.ok(i < 120, 'JupyterLab did not start within 60 s');
-      await sleep(500);
-    }
+    await waitForJupyter(base, TOKEN, 'JupyterLab');
     const context = await browser.newContext({ viewport: { width: 1200, height: 1000 } });
     const url = `${base}/lab/tree/display.ipynb?token=${TOKEN}`;
 
