@@ -246,7 +246,7 @@ ${meta.join('\n')}
   a product whose right operand XNNPACK has not packed before (a weight matrix right after an
   optimizer step: XNNPACK caches packed weights by tensor, and packs with a strided transpose) goes
   as \`(bᵀ·aᵀ)ᵀ\` when that packs less; gathers and contiguous slices copy whole rows. Same results (tests compare with the cpu backend and
-  with PyTorch's losses); the notebooks call it after \`currentAccelerator()\` and say so.
+  with PyTorch's losses); \`currentAccelerator()\` turns it on with wasm, and the notebooks say so.
 - **wasm + useFastWasmKernels + OpenBLAS addon**: the same, plus the optional native addon
   src/train/native (N-API, ~100 lines of C, \`node-gyp rebuild --directory src/train/native\`, needs
   a C compiler and Debian's \`libopenblas-dev\`): every single-matrix product runs OpenBLAS's sgemm in
