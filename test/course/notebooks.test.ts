@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelJson, type KnownKernel } from '../../src/jupyter/install-kernel.js';
 import type { KernelSpec } from '../../src/jupyter/kernelspec.js';
-import type { Output } from '../../src/notebook/nbformat.js';
+import { readNotebook, type Output } from '../../src/notebook/nbformat.js';
 import { runNotebook, type RunResult } from '../../src/notebook/run.js';
 
 interface Section {
@@ -98,7 +98,6 @@ for (const section of SECTIONS) {
   });
 
   test(`${section.dir} notebooks declare the trainbook kernel`, async () => {
-    const { readNotebook } = await import('../../src/notebook/nbformat.js');
     for (const name of notebooks) {
       const notebook = await readNotebook(join(section.dir, name));
       assert.equal(notebook.metadata.kernelspec?.name, 'trainbook', name);
