@@ -6,6 +6,7 @@
 
 // --- data ---
 export { Generator, deriveSeed, permutation, shuffle } from './data/random.js';
+export { TorchGenerator, torchEpochOrder } from './data/torch-generator.js';
 export { Subset, isBatchDataset } from './data/dataset.js';
 export type { BatchDataset, Batched, BatchedTensor, Dataset, Unbatched, UnbatchedTensor } from './data/dataset.js';
 export { TensorDataset } from './data/tensor-dataset.js';

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Batched, type Dataset, isBatchDataset } from './dataset.js';
 import { throwIfInterrupted } from '../kernel/interrupt.js';
 import { deriveSeed, permutation } from './random.js';
+import { TorchGenerator, torchEpochOrder } from './torch-generator.js';
 
 /** Options of {@link DataLoader}. */
 export interface DataLoaderOptions<T, B> {
@@ -25,6 +26,14 @@ export interface DataLoaderOptions<T, B> {
    * @default 0
    */
   seed?: number;
+  /**
+   * Shuffle as PyTorch does instead, drawing from this generator as PyTorch's `DataLoader` draws
+   * from the default generator (two seeds at the start of every epoch, see
+   * {@link torchEpochOrder}): with the generator a PyTorch script seeds, in the same program order,
+   * the epochs visit PyTorch's orders. Not together with `seed`.
+   * @default none (use `seed`)
+   */
+  generator?: TorchGenerator;
   /**
    * Whether to drop the last batch when it is smaller than `batchSize`.
    * @default false
@@ -94,7 +103,8 @@ function yieldToEventLoop(): Promise<void> {
  * Batches of a dataset, as an async iterable: `for await (const [x, y] of loader)`.
  *
  * Each iteration over the loader is one epoch. With `shuffle`, each epoch visits the examples in a
- * fresh order derived from `seed` and the epoch counter; without it, in dataset order. The last
+ * fresh order derived from `seed` and the epoch counter (or PyTorch's order, drawn from a
+ * `generator`); without it, in dataset order. The last
  * batch may be smaller than `batchSize` unless `dropLast`.
  *
  * Ownership: the loader owns each batch. A batch is valid until the next one is requested; the
@@ -107,7 +117,8 @@ function yieldToEventLoop(): Promise<void> {
  *
  * PyTorch: `torch.utils.data.DataLoader(dataset, batch_size, shuffle, generator, drop_last,
  * collate_fn)`; `length` is `len(loader)`. Differences: async iteration; batches are disposed for
- * you; a seed instead of a generator; no worker processes.
+ * you; a seed, or a {@link TorchGenerator} standing for PyTorch's default generator (PyTorch's
+ * `generator=` argument, a loader-private generator, is not reproduced); no worker processes.
  *
  * @example
  * ```ts
@@ -126,6 +137,8 @@ export class DataLoader<T, B = Batched<T>> implements AsyncIterable<B> {
   readonly shuffle: boolean;
   /** Seed of the shuffle. */
   readonly seed: number;
+  /** The generator the shuffle draws from as PyTorch does, if one was given. */
+  readonly generator: TorchGenerator | undefined;
   /** Whether a smaller last batch is dropped. */
   readonly dropLast: boolean;
   private readonly collate: ((items: T[]) => B) | undefined;
@@ -137,17 +150,24 @@ export class DataLoader<T, B = Batched<T>> implements AsyncIterable<B> {
    * @param options - batching, shuffling and collation; see {@link DataLoaderOptions}.
    */
   constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
-    const { batchSize = 1, shuffle = false, seed = 0, dropLast = false, collate, signal } = options;
+    const { batchSize = 1, shuffle = false, seed = 0, generator, dropLast = false, collate, signal } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new Error(`DataLoader: batchSize must be a positive integer, got ${String(batchSize)}`);
     }
     if (!Number.isSafeInteger(seed)) {
       throw new Error(`DataLoader: seed must be an integer, got ${String(seed)}`);
     }
+    if (generator !== undefined && !(generator instanceof TorchGenerator)) {
+      throw new Error('DataLoader: generator must be a TorchGenerator, e.g. { shuffle: true, generator: new TorchGenerator(0) }');
+    }
+    if (generator !== undefined && options.seed !== undefined) {
+      throw new Error('DataLoader: got both seed and generator; pass one (seed for trainbook\'s shuffle, generator for PyTorch\'s)');
+    }
     this.dataset = dataset;
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.seed = seed;
+    this.generator = generator;
     this.dropLast = dropLast;
     this.collate = collate;
     this.signal = signal;
@@ -166,15 +186,17 @@ export class DataLoader<T, B = Batched<T>> implements AsyncIterable<B> {
 
   /**
    * The example order of the next epoch, without starting it: the dataset order, or with
-   * `shuffle` a permutation derived from `(seed, epoch)`.
+   * `shuffle` a permutation derived from `(seed, epoch)` (or drawn from a copy of `generator`, which
+   * does not advance).
    */
   peekOrder(): number[] {
-    return this.orderFor(this.epochCount);
+    return this.orderFor(this.epochCount, this.generator?.clone());
   }
 
-  private orderFor(epoch: number): number[] {
+  private orderFor(epoch: number, generator: TorchGenerator | undefined): number[] {
     const n = this.dataset.length;
     if (!this.shuffle) return Array.from({ length: n }, (_, i) => i);
+    if (generator !== undefined) return torchEpochOrder(n, generator);
     return permutation(n, deriveSeed(this.seed, epoch));
   }
 
@@ -200,7 +222,7 @@ export class DataLoader<T, B = Batched<T>> implements AsyncIterable<B> {
 
   /** Starts one epoch. */
   [Symbol.asyncIterator](): AsyncIterator<B> {
-    const order = this.orderFor(this.epochCount);
+    const order = this.orderFor(this.epochCount, this.generator);
     this.epochCount += 1;
     return this.iterate(order);
   }

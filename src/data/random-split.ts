@@ -3,12 +3,23 @@
  */
 import { type Dataset, Subset } from './dataset.js';
 import { permutation } from './random.js';
+import { TorchGenerator } from './torch-generator.js';
 
-/** Options of {@link randomSplit}. */
-export interface RandomSplitOptions {
-  /** Seed of the shuffle; the same seed gives the same split. */
-  seed: number;
-}
+/**
+ * Options of {@link randomSplit}: a seed, or a {@link TorchGenerator} to draw PyTorch's split.
+ */
+export type RandomSplitOptions =
+  | {
+      /** Seed of the shuffle (trainbook's own generator); the same seed gives the same split. */
+      seed: number;
+    }
+  | {
+      /**
+       * Draws the split as PyTorch's `random_split` draws it from this generator (one
+       * `randperm`), so the subsets hold exactly PyTorch's rows. The generator advances.
+       */
+      generator: TorchGenerator;
+    };
 
 /** Formats a float sum for a message without binary noise (0.8999999999999999 → 0.9). */
 function formatSum(x: number): string {
@@ -61,14 +72,13 @@ export function splitLengths(total: number, lengths: readonly number[]): number[
  * subset, round-robin from the first, until all are used (150 × [0.7, 0.2, 0.1] gives 105/30/15).
  * The same seed always gives the same split; each subset keeps the shuffled order.
  *
- * PyTorch: `torch.utils.data.random_split(dataset, lengths, generator=Generator().manual_seed(seed))`.
- * Same lengths, but the shuffle uses trainbook's generator (mulberry32), so the rows chosen differ
- * from PyTorch's; to reproduce a PyTorch split, build `new Subset(dataset, indices)` from its
- * indices (for Iris: `data/iris/split_seed20.json`).
+ * PyTorch: `torch.utils.data.random_split(dataset, lengths, generator=...)`. With `{ seed }` the
+ * lengths are PyTorch's but the shuffle uses trainbook's generator (mulberry32), so the rows differ
+ * from PyTorch's; with `{ generator }` (a {@link TorchGenerator}) the rows are PyTorch's too.
  *
  * @param dataset - the dataset to split.
  * @param lengths - fractions or counts, one per subset.
- * @param options - `{ seed }`.
+ * @param options - `{ seed }` or `{ generator }`.
  * @returns one {@link Subset} per entry of `lengths`.
  * @example
  * ```ts
@@ -77,11 +87,16 @@ export function splitLengths(total: number, lengths: readonly number[]): number[
  * ```
  */
 export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], options: RandomSplitOptions): Subset<T>[] {
-  if (options === undefined || typeof options.seed !== 'number') {
+  const generator = options !== undefined && 'generator' in options ? options.generator : undefined;
+  const seed = options !== undefined && 'seed' in options ? options.seed : undefined;
+  if (generator !== undefined && !(generator instanceof TorchGenerator)) {
+    throw new Error('randomSplit: generator must be a TorchGenerator, e.g. randomSplit(dataset, [0.7, 0.3], { generator: new TorchGenerator(0) })');
+  }
+  if (generator === undefined && typeof seed !== 'number') {
     throw new Error('randomSplit: needs a seed, e.g. randomSplit(dataset, [0.7, 0.3], { seed: 0 })');
   }
   const counts = splitLengths(dataset.length, lengths);
-  const order = permutation(dataset.length, options.seed);
+  const order = generator !== undefined ? generator.randperm(dataset.length) : permutation(dataset.length, seed as number);
   let offset = 0;
   return counts.map((count) => {
     const subset = new Subset(dataset, order.slice(offset, offset + count));

@@ -5,6 +5,8 @@ import { DataLoader } from '../../src/data/data-loader.js';
 import { type Dataset, Subset } from '../../src/data/dataset.js';
 import { randomSplit } from '../../src/data/random-split.js';
 import { TensorDataset } from '../../src/data/tensor-dataset.js';
+import { TorchGenerator } from '../../src/data/torch-generator.js';
+import { readFileSync } from 'node:fs';
 
 /** Features whose row i is [i, 1000 + i] and labels equal to the row index. */
 function indexedData(n: number): [tf.Tensor2D, tf.Tensor1D] {
@@ -78,6 +80,26 @@ describe('DataLoader', () => {
     assert.deepEqual(a2, b2);
     assert.notDeepEqual(a1, c1);
     assert.equal(a.epoch, 2);
+    tf.dispose([x, y]);
+  });
+
+  it('with a TorchGenerator visits PyTorch\'s epoch orders and leaves the generator where PyTorch leaves it', async () => {
+    // PyTorch: torch.manual_seed(seed); DataLoader(range(150), batch_size=10, shuffle=True), three epochs, then uniform_ of 3 values.
+    const golden = JSON.parse(readFileSync(new URL('../golden/torch-generator/golden.json', import.meta.url), 'utf8')) as {
+      seeds: { seed: string; dataLoaderEpochs: number[][]; afterDataLoader: number[] }[];
+    };
+    const [x, y] = indexedData(150);
+    const dataset = new TensorDataset(x, y);
+    for (const { seed, dataLoaderEpochs, afterDataLoader } of golden.seeds) {
+      const generator = new TorchGenerator(BigInt(seed));
+      const loader = new DataLoader(dataset, { batchSize: 10, shuffle: true, generator });
+      const peeked = loader.peekOrder();
+      const epochs = [(await epochRows(loader)).flat(), (await epochRows(loader)).flat(), (await epochRows(loader)).flat()];
+      assert.deepEqual(peeked, dataLoaderEpochs[0], `seed ${seed}: peekOrder`);
+      assert.deepEqual(epochs, dataLoaderEpochs, `seed ${seed}: epochs`);
+      assert.deepEqual(Array.from(generator.uniform(3)), afterDataLoader, `seed ${seed}: the generator afterwards`);
+    }
+    assert.throws(() => new DataLoader(dataset, { shuffle: true, seed: 1, generator: new TorchGenerator(1) }), /got both seed and generator/);
     tf.dispose([x, y]);
   });
 

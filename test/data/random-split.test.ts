@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Dataset } from '../../src/data/dataset.js';
+import { readFileSync } from 'node:fs';
 import { randomSplit, splitLengths } from '../../src/data/random-split.js';
+import { TorchGenerator } from '../../src/data/torch-generator.js';
+
+/** PyTorch's random_split rows: the Iris split shipped with the course and the AG News splits of test/golden/torch-generator. */
+const irisSplit = JSON.parse(readFileSync(new URL('../../data/iris/split_seed20.json', import.meta.url), 'utf8')) as { train: number[]; val: number[]; test: number[] };
+const torchGolden = JSON.parse(readFileSync(new URL('../golden/torch-generator/golden.json', import.meta.url), 'utf8')) as {
+  seeds: { seed: string; randomSplit: { heldOut: number[]; valid: number[] } }[];
+};
 
 /** A dataset whose example i is i, so a subset's examples are its parent rows. */
 function range(n: number): Dataset<number> {
@@ -16,6 +24,25 @@ describe('randomSplit', () => {
   it('splits 150 examples 0.7/0.2/0.1 into 105/30/15 like PyTorch', () => {
     const parts = randomSplit(range(150), [0.7, 0.2, 0.1], { seed: 20 });
     assert.deepEqual(parts.map((p) => p.length), [105, 30, 15]);
+  });
+
+  it('with a TorchGenerator picks the rows PyTorch picks (the shipped Iris split, seed 20)', () => {
+    const parts = randomSplit(range(150), [0.7, 0.2, 0.1], { generator: new TorchGenerator(20) });
+    assert.deepEqual(parts.map(examples), [irisSplit.train, irisSplit.val, irisSplit.test]);
+  });
+
+  it('with one TorchGenerator makes PyTorch\'s two successive splits (6,000 / 1,600, then 5,700 / 300)', () => {
+    for (const { seed, randomSplit: expected } of torchGolden.seeds) {
+      const generator = new TorchGenerator(BigInt(seed));
+      const [pool, heldOut] = randomSplit(range(7600), [6000, 1600], { generator });
+      const [, valid] = randomSplit(pool!, [5700, 300], { generator });
+      assert.deepEqual(examples(heldOut!), expected.heldOut, `seed ${seed}: held-out rows`);
+      assert.deepEqual(examples(valid!), expected.valid, `seed ${seed}: validation rows`);
+    }
+  });
+
+  it('rejects a generator that is not a TorchGenerator', () => {
+    assert.throws(() => randomSplit(range(4), [2, 2], { generator: {} as TorchGenerator }), /randomSplit: generator must be a TorchGenerator/);
   });
 
   it('hands the remainder out round-robin from the first subset', () => {
