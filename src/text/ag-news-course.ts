@@ -4,11 +4,18 @@
 import { randomSplit } from '../data/random-split.js';
 import { Subset, type Dataset } from '../data/dataset.js';
 import { AgNewsDataset, loadAgNews } from './ag-news-csv.js';
+import type { TorchGenerator } from '../data/torch-generator.js';
 
 /** Options of {@link agNewsSplits}. */
 export interface AgNewsSplitsOptions {
   /** Seed of the splits. @default 0 */
   seed?: number;
+  /**
+   * Draw both splits from this generator instead of `seed`, as PyTorch's two `random_split`
+   * calls draw them from its default generator: the rows are then PyTorch's. Not together with `seed`.
+   * @default none (use `seed`)
+   */
+  generator?: TorchGenerator;
   /**
    * Keep only the first `train`, `valid` and `test` examples of each split (quick runs); the
    * training pool (and so the vocabulary) is then the kept training examples.
@@ -36,25 +43,29 @@ export interface AgNewsSplitsResult {
  * pool is split 95 / 5 into training and validation, as the tutorial does.
  *
  * PyTorch: `AG_NEWS()`, `to_map_style_dataset` and `random_split(train_dataset, [num_train,
- * len(train_dataset) - num_train])` from the tutorial; trainbook's seeded generator picks the rows.
+ * len(train_dataset) - num_train])` from the tutorial; with `generator` the rows are PyTorch's,
+ * with `seed` trainbook's own generator picks them.
  *
  * @example
- * const { offline, trainPool, trainData, validData, testData } = agNewsSplits('../../data/ag_news', { seed: 0 });
+ * const generator = new TorchGenerator(0); // torch.manual_seed(0)
+ * const { offline, trainPool, trainData, validData, testData } = agNewsSplits('../../data/ag_news', { generator });
  */
 export function agNewsSplits(dir: string, options: AgNewsSplitsOptions = {}): AgNewsSplitsResult {
-  const { seed = 0, limit } = options;
+  const { seed = 0, generator, limit } = options;
+  if (generator !== undefined && options.seed !== undefined) throw new Error('agNewsSplits: got both seed and generator; pass one');
+  const draw = generator !== undefined ? { generator } : { seed };
   const { train, test } = loadAgNews(dir);
   const offline = train === null;
   let trainPool: Dataset<[number, string]>;
   let testData: Dataset<[number, string]>;
   if (train === null) {
-    [trainPool, testData] = randomSplit(new AgNewsDataset(test), [6000, 1600], { seed }) as [Subset<[number, string]>, Subset<[number, string]>];
+    [trainPool, testData] = randomSplit(new AgNewsDataset(test), [6000, 1600], draw) as [Subset<[number, string]>, Subset<[number, string]>];
   } else {
     trainPool = new AgNewsDataset(train);
     testData = new AgNewsDataset(test);
   }
   const numTrain = Math.floor(trainPool.length * 0.95);
-  let [trainData, validData] = randomSplit(trainPool, [numTrain, trainPool.length - numTrain], { seed }) as Dataset<[number, string]>[];
+  let [trainData, validData] = randomSplit(trainPool, [numTrain, trainPool.length - numTrain], draw) as Dataset<[number, string]>[];
   if (limit !== undefined) {
     const first = (data: Dataset<[number, string]>, n: number): Dataset<[number, string]> =>
       new Subset(data, Array.from({ length: Math.min(n, data.length) }, (_, i) => i));

@@ -9,6 +9,7 @@
  * positions `j` (a `tf.scatterND`, which adds duplicate rows).
  */
 import * as tf from '@tensorflow/tfjs';
+import { TorchGenerator } from '../data/torch-generator.js';
 
 /**
  * The bag of every position and the number of ids in every bag, from the bags' start offsets:
@@ -85,6 +86,12 @@ export interface EmbeddingBagOptions {
   mode?: 'mean';
   /** Seed of the initial weights (standard normal, as PyTorch). @default 0 */
   seed?: number;
+  /**
+   * Draw the initial weights from this generator instead of `seed`, as PyTorch's constructor draws
+   * them (`normal_`), so the table and the generator's next draws are PyTorch's. Not together with `seed`.
+   * @default none (use `seed`)
+   */
+  generator?: TorchGenerator;
   /** Name of the weight variable (tf.js variable names must be unique). @default a unique name tf.js picks */
   name?: string;
 }
@@ -112,7 +119,7 @@ export class EmbeddingBag {
   readonly mode: 'mean';
 
   constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingBagOptions = {}) {
-    const { mode = 'mean', seed = 0, name } = options;
+    const { mode = 'mean', seed = 0, generator, name } = options;
     for (const [what, value] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
       if (!(Number.isInteger(value) && value >= 1)) throw new Error(`EmbeddingBag: ${what} is ${value}, expected a positive integer`);
     }
@@ -120,7 +127,16 @@ export class EmbeddingBag {
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     this.mode = mode;
-    this.weight = tf.tidy(() => tf.variable(tf.randomNormal([numEmbeddings, embeddingDim], 0, 1, 'float32', seed), true, name));
+    if (generator !== undefined && options.seed !== undefined) throw new Error('EmbeddingBag: got both seed and generator; pass one');
+    this.weight = tf.tidy(() =>
+      tf.variable(
+        generator !== undefined
+          ? tf.tensor2d(generator.normal(numEmbeddings * embeddingDim), [numEmbeddings, embeddingDim])
+          : tf.randomNormal([numEmbeddings, embeddingDim], 0, 1, 'float32', seed),
+        true,
+        name,
+      ),
+    );
   }
 
   /**
