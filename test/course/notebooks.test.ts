@@ -38,7 +38,7 @@ const SECTIONS: Section[] = [
     steps: ['data-and-split', 'tokenizer-and-vocab', 'dataloader-collate', 'model', 'optimizer-loss-scheduler', 'training-loop', 'curves', 'test-and-predict'],
     quick: true,
     expectedText: {
-      '01-data-and-split.ipynb': [/offline: training on a split of test\.csv/, /train 5700 {2}valid 300 {2}test 1600/, /train true {2}valid true {2}test true/],
+      '01-data-and-split.ipynb': [/offline: training on a split of test\.csv/, /\[ 3928, 5405, 3032, 5613, 2056 \]/, /train 5700 {2}valid 300 {2}test 1600/, /train true {2}valid true {2}test true/],
       '03-dataloader-collate.ipynb': [/^true$/m],
       '04-model.ipynb': [/largest difference: 0/],
       '06-training-loop.ipynb': [/end of epoch {2}2/, /reloaded model/],
