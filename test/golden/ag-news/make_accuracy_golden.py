@@ -22,9 +22,13 @@ values. Variants tried (vocabulary from the pool or from the 5,700 training rows
 global generator or from a `Generator().manual_seed(seed)`; best or final model) gave 0.797-0.858
 per seed, so the seed-to-seed spread (about 0.02) is as large as the differences between protocols.
 
+Every random draw comes from the default generator, in this order: the two splits, the model, then
+per epoch the training loader and the validation loader, and at the end the test loader twice. The
+TypeScript test draws the same words from a TorchGenerator in the same order.
+
 Output: accuracy.json with, per seed, the validation and held-out row indices (the TypeScript test
-trains on the same split), the validation accuracy per epoch, and the held-out accuracy of the final
-and of the best model.
+checks that its split has the same rows), the validation accuracy per epoch, and the held-out
+accuracy of the final and of the best model.
 
 Run from the repository root: python3 test/golden/ag-news/make_accuracy_golden.py (about a minute).
 """
