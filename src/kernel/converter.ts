@@ -87,7 +87,7 @@ export function createMappedConverter(): MappedConverter {
   mod.paths = ModuleClass._nodeModulePaths(dirname(filename));
   const originalRequire = mod.require.bind(mod);
   mod.require = (id: string) => (id === '@tslab/typescript-for-tslab' ? wrapped : originalRequire(id));
-  mod._compile(readFileSync(filename, 'utf8'), filename);
+  mod._compile(patchShorthandProperties(readFileSync(filename, 'utf8')), filename);
   const converter = (mod.exports as ConverterModule).createConverter({ isJS: false, isBrowser: false });
   return {
     converter,
@@ -106,6 +106,35 @@ export function createMappedConverter(): MappedConverter {
       return { result, map };
     },
   };
+}
+
+/** Where tslab's converter rewrites a name declared by an earlier cell to `exports.name`. */
+const WRAP_ANCHOR = `            if (!ts.isIdentifier(node)) {
+                return ts.visitEachChild(node, wrapPrevIdentifier, nullTransformationContext);
+            }`;
+
+/**
+ * Teaches tslab's converter that `{ name }` (a shorthand property) may refer to a name of an earlier cell.
+ *
+ * tslab rewrites each use of an earlier cell's name to `exports.name`, finding them with
+ * `checker.getSymbolAtLocation`; in `{ name }` that gives the property's symbol, not the variable's,
+ * so the name stays bare and fails at run time with "name is not defined". The patch rewrites such
+ * a property to `name: exports.name` first. It throws if tslab's code no longer has the expected shape.
+ */
+export function patchShorthandProperties(converterSource: string): string {
+  if (!converterSource.includes(WRAP_ANCHOR)) {
+    throw new Error('trainbook kernel: tslab/dist/converter.js has changed (wrapPrevIdentifier not found); update src/kernel/converter.ts for this tslab version');
+  }
+  return converterSource.replace(
+    WRAP_ANCHOR,
+    `            if (ts.isShorthandPropertyAssignment(node) && node.objectAssignmentInitializer === undefined) {
+                const valueSymbol = checker.getShorthandAssignmentValueSymbol(node);
+                if (((valueSymbol && valueSymbol.declarations) || []).some((decl) => decl.getSourceFile() === declsFile)) {
+                    return ts.factory.createPropertyAssignment(ts.factory.createIdentifier(node.name.text), ts.factory.createPropertyAccessExpression(ts.factory.createIdentifier("exports"), ts.factory.createIdentifier(node.name.text)));
+                }
+            }
+${WRAP_ANCHOR}`,
+  );
 }
 
 /** Whether `src` has a `for await` loop outside any function (which only an async wrapper can run). */

@@ -61,6 +61,15 @@ describe('CellExecutor', () => {
     assert.match(outcome.error.traceback.join('\n'), /at Cell In\[3\], line 7, column 9/);
   });
 
+  test('resolves a shorthand property that names an earlier cell\'s variable (tslab leaves it undefined)', async () => {
+    await executor.execute('const generator = 7;\nconst limit = 2;', 'Cell In[6]');
+    assert.deepEqual(await executor.execute('const limit2 = 3;\nconst options = { generator, limit, limit2 };\noptions', 'Cell In[7]'), {
+      status: 'ok',
+      hasValue: true,
+      value: { generator: 7, limit: 2, limit2: 3 },
+    });
+  });
+
   test('keeps the names a failing cell declared before it failed', async () => {
     await executor.execute('const kept = "yes";\nthrow new Error("after the declaration");', 'Cell In[4]');
     assert.deepEqual(await executor.execute('kept', 'Cell In[5]'), { status: 'ok', hasValue: true, value: 'yes' });
