@@ -104,8 +104,8 @@ function yieldToEventLoop(): Promise<void> {
  *
  * Each iteration over the loader is one epoch. With `shuffle`, each epoch visits the examples in a
  * fresh order derived from `seed` and the epoch counter (or PyTorch's order, drawn from a
- * `generator`); without it, in dataset order. The last
- * batch may be smaller than `batchSize` unless `dropLast`.
+ * `generator`); without it, in dataset order. The last batch may be smaller than `batchSize`
+ * unless `dropLast`.
  *
  * Ownership: the loader owns each batch. A batch is valid until the next one is requested; the
  * loader disposes it then, and also when the loop ends or is left early (`break`, `return`, a

@@ -9,7 +9,7 @@
  * positions `j` (a `tf.scatterND`, which adds duplicate rows).
  */
 import * as tf from '@tensorflow/tfjs';
-import { TorchGenerator } from '../data/torch-generator.js';
+import type { TorchGenerator } from '../data/torch-generator.js';
 
 /**
  * The bag of every position and the number of ids in every bag, from the bags' start offsets:
