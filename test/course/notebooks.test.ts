@@ -26,7 +26,7 @@ const SECTIONS: Section[] = [
     quick: false,
     expectedText: {
       '01-load.ipynb': [/150 of 150 examples agree/, /setosa: 50, versicolor: 50, virginica: 50/],
-      '02-split.ipynb': [/train: 105 {2}validation: 30 {2}test: 15/, /rows used: 150 {2}distinct: 150/, /\[ 106, 30, 15 \]/],
+      '02-split.ipynb': [/train: 105 {2}validation: 30 {2}test: 15/, /same rows as PyTorch: true true true/, /rows used: 150 {2}distinct: 150/, /\[ 106, 30, 15 \]/],
       '03-dataloader.ipynb': [/batches per epoch: 11 3 2/, /with the last partial batch: \[\s*10, 10, 10, 10, 10,\s*10, 10, 10, 10, 10,\s*5\s*\]/],
       '05-train-step.ipynb': [/tensors before: (\d+) {2}after: \1\b/],
       '07-epochs.ipynb': [/validation accuracy after 30 epochs: 0\.9\d\d|validation accuracy after 30 epochs: 1\.000/],
