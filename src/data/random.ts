@@ -1,10 +1,11 @@
 /**
- * Seeded pseudo-random numbers: the only source of randomness in trainbook's `src/`.
+ * Seeded pseudo-random numbers: with `TorchGenerator`, the only source of randomness in trainbook's `src/`.
  *
  * The generator is mulberry32 (Tommy Ettinger's 32-bit generator: one 32-bit state, period 2^32,
  * passes gjrand/PractRand up to a few GB): tiny, fast, and identical on every JavaScript engine.
- * It does not reproduce PyTorch's Mersenne Twister; where the course needs PyTorch's exact
- * choices (the Iris split) it reads them from a file.
+ * It does not reproduce PyTorch's Mersenne Twister; `TorchGenerator` (torch-generator.ts) does,
+ * for the places where the course makes PyTorch's exact choices (the Iris and AG News splits, the
+ * AG News weights and batch orders).
  */
 
 /** Checks that `seed` is a safe integer and returns it as an unsigned 32-bit state. */
