@@ -33,7 +33,7 @@ import { collateArrays } from '../src/text/collate.js';
 import { embeddingBagMean } from '../src/text/embedding-bag.js';
 import { clipGradNorm } from '../src/train/clip-grad-norm.js';
 import { crossEntropyLoss } from '../src/train/losses.js';
-import { sparseTrainStep } from '../src/text/sparse-step.js';
+import { sparseTrainStep, touchedRows } from '../src/text/sparse-step.js';
 import { TextClassificationModel } from '../src/text/text-classification-model.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -130,19 +130,7 @@ function writableValues(variable: tf.Variable): Float32Array | null {
 /** The same step on the touched rows only. Returns the loss. */
 function sparseStep(params: Params, lr: number, maxNorm: number, inPlace: boolean): Step {
   return (batch) => {
-    // Unique ids of the batch and each position's index among them.
-    const position = new Map<number, number>();
-    const local = new Int32Array(batch.text.length);
-    const unique: number[] = [];
-    batch.text.forEach((id, j) => {
-      let k = position.get(id);
-      if (k === undefined) {
-        k = unique.length;
-        position.set(id, k);
-        unique.push(id);
-      }
-      local[j] = k;
-    });
+    const { unique, local } = touchedRows(batch.text);
     let loss = 0;
     tf.tidy(() => {
       const labels = tf.tensor1d(batch.labels, 'int32');

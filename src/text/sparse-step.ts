@@ -19,6 +19,29 @@ export interface SparseTrainStepOptions {
 }
 
 /**
+ * The distinct ids of a batch in first-seen order (`unique`, the embedding rows the batch touches)
+ * and, for each position, the index of its id among them (`local` [numIds]).
+ *
+ * PyTorch: `torch.unique(ids, return_inverse=True)`, with first-seen instead of sorted order.
+ */
+export function touchedRows(ids: ArrayLike<number>): { unique: number[]; local: Int32Array } {
+  const position = new Map<number, number>();
+  const local = new Int32Array(ids.length);
+  const unique: number[] = [];
+  for (let j = 0; j < ids.length; j++) {
+    const id = ids[j] as number;
+    let k = position.get(id);
+    if (k === undefined) {
+      k = unique.length;
+      position.set(id, k);
+      unique.push(id);
+    }
+    local[j] = k;
+  }
+  return { unique, local };
+}
+
+/**
  * One SGD training step of a {@link TextClassificationModel} that updates only the embedding rows
  * of the tokens in the batch. Returns the loss (a number) and leaks no tensors.
  *
@@ -45,21 +68,7 @@ export function sparseTrainStep(model: TextClassificationModel, batch: TextBatch
   }
   const lr = (optimizer as unknown as { learningRate: number }).learningRate;
   const [labels, text, offsets] = batch;
-  // Unique ids of the batch, and each position's index among them.
-  const ids = text.dataSync();
-  const position = new Map<number, number>();
-  const local = new Int32Array(ids.length);
-  const unique: number[] = [];
-  for (let j = 0; j < ids.length; j++) {
-    const id = ids[j] as number;
-    let k = position.get(id);
-    if (k === undefined) {
-      k = unique.length;
-      position.set(id, k);
-      unique.push(id);
-    }
-    local[j] = k;
-  }
+  const { unique, local } = touchedRows(text.dataSync());
   const offsetValues = offsets.dataSync();
   const embedding = model.embedding.weight;
   return tf.tidy(() => {
