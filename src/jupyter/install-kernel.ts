@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pythonPrefix, userDataDir } from './kernelspec.js';
+import { pythonPrefix, userDataDir, type KernelJson } from './kernelspec.js';
 
 /**
  * Kernels this package can register.
@@ -37,20 +37,6 @@ export const trainbookKernelMain = join(packageRoot, 'dist', 'kernel', 'main.js'
 export function tslabBin(): string {
   const require = createRequire(join(packageRoot, 'package.json'));
   return join(dirname(require.resolve('tslab/package.json')), 'bin', 'tslab');
-}
-
-/**
- * The `kernel.json` content of a kernel this package knows, with absolute paths.
- *
- * PyTorch: none.
- */
-export interface KernelJson {
-  argv: string[];
-  display_name: string;
-  language: string;
-  interrupt_mode: 'signal' | 'message';
-  env: Record<string, string>;
-  metadata: Record<string, unknown>;
 }
 
 /**

@@ -7,15 +7,11 @@ import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 
 /**
- * A kernelspec as read from `kernel.json`, plus where it was found.
+ * The content of a `kernel.json`.
  *
- * PyTorch: none (`jupyter_client.kernelspec.KernelSpec`).
+ * PyTorch: none.
  */
-export interface KernelSpec {
-  /** Folder name of the kernelspec, e.g. `tslab`. */
-  name: string;
-  /** Absolute path of the kernelspec folder (holds `kernel.json`). */
-  resourceDir: string;
+export interface KernelJson {
   /** Command that starts the kernel; `{connection_file}` is replaced by the connection file path. */
   argv: string[];
   display_name: string;
@@ -25,6 +21,18 @@ export interface KernelSpec {
   /** Extra environment variables for the kernel process. @default {} */
   env: Record<string, string>;
   metadata: Record<string, unknown>;
+}
+
+/**
+ * A kernelspec as read from `kernel.json`, plus where it was found.
+ *
+ * PyTorch: none (`jupyter_client.kernelspec.KernelSpec`).
+ */
+export interface KernelSpec extends KernelJson {
+  /** Folder name of the kernelspec, e.g. `tslab`. */
+  name: string;
+  /** Absolute path of the kernelspec folder (holds `kernel.json`). */
+  resourceDir: string;
 }
 
 /**
