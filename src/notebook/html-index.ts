@@ -4,7 +4,7 @@
  */
 import { escapeHtml } from './html-ansi.js';
 import { formatDuration, statusBadge, type NotebookStatus, type NotebookTitle } from './html-page.js';
-import { pageCss } from './html-style.js';
+import { pageHead } from './html-style.js';
 
 /** One notebook as listed on the index. */
 export interface IndexEntry {
@@ -60,15 +60,7 @@ export function renderIndexPage(courseTitle: string, sections: readonly IndexSec
   });
 
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="generator" content="trainbook export">',
-    `<title>${escapeHtml(courseTitle)}</title>`,
-    `<style>${pageCss()}</style>`,
-    '</head>',
+    ...pageHead(courseTitle),
     '<body>',
     '<main class="course-index">',
     `<h1 class="course-title">${escapeHtml(courseTitle)}</h1>`,

@@ -6,7 +6,7 @@ import { escapeHtml } from './html-ansi.js';
 import { highlightCode, isKnownLanguage, MarkdownRenderer, plainText } from './html-markdown.js';
 import { newOutputContext, renderOutputs } from './html-output.js';
 import { plotlyHeadScript, readPlotlyBundle } from './html-plotly.js';
-import { pageCss } from './html-style.js';
+import { pageHead } from './html-style.js';
 import { readRunInfo } from './export-run-info.js';
 import { cellTags, joinText, type Cell, type Notebook } from './nbformat.js';
 
@@ -271,18 +271,7 @@ export function renderNotebookPage(notebook: Notebook, options: NotebookPageOpti
   ].join('');
   const pager = options.prev === undefined && options.next === undefined ? '' : `<nav class="pager" aria-label="Section pages">${link(options.prev, 'prev', '← Previous')}${link(options.next, 'next', 'Next →')}</nav>`;
 
-  const head = [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="generator" content="trainbook export">',
-    `<title>${escapeHtml(title.title)} · ${escapeHtml(course)}</title>`,
-    `<style>${pageCss()}</style>`,
-    ...(context.needsPlotly ? [plotlyHeadScript(context.plotlyBundle)] : []),
-    '</head>',
-  ].join('\n');
+  const head = pageHead(`${title.title} · ${course}`, context.needsPlotly ? [plotlyHeadScript(context.plotlyBundle)] : []).join('\n');
   const body = [
     '<body>',
     `<nav class="page-nav top" aria-label="Course"><span class="crumbs">${crumbs}</span><span class="prev-next">${topLinks}</span></nav>`,

@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { escapeHtml } from './html-ansi.js';
 
 let cachedHighlightCss: string | undefined;
 
@@ -157,4 +158,23 @@ const HIGHLIGHT_OVERRIDES = 'pre code.hljs, code.hljs { background: transparent;
 /** The full stylesheet of an exported page: layout, highlight.js theme and the ANSI palette. */
 export function pageCss(): string {
   return `${highlightCss()}\n${PAGE_CSS}\n${HIGHLIGHT_OVERRIDES}\n${ansiCss()}`;
+}
+
+/**
+ * The opening of every exported page up to `</head>`: doctype, meta tags, `title` (escaped here), the
+ * page CSS, then `extraHead` (e.g. the plotly.js script). One line per entry.
+ */
+export function pageHead(title: string, extraHead: readonly string[] = []): string[] {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="generator" content="trainbook export">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${pageCss()}</style>`,
+    ...extraHead,
+    '</head>',
+  ];
 }
