@@ -28,7 +28,7 @@ export { ACCELERATOR_NAMES, currentAccelerator } from './train/accelerator.js';
 export type { Accelerator, AcceleratorName, CurrentAcceleratorOptions } from './train/accelerator.js';
 export { useFastWasmKernels, type FastWasmKernels, type FastWasmKernelsOptions } from './train/wasm-kernels.js';
 export { loadNativeBlas, nativeBlasPath, type NativeBlas } from './train/native-blas.js';
-export { interruptSignal, isInterrupted, KeyboardInterrupt, throwIfInterrupted } from './kernel/interrupt.js';
+export { interruptSignal, isInterrupted, KeyboardInterrupt, throwIfInterrupted } from './runtime/interrupt.js';
 
 // --- io ---
 export {
@@ -106,7 +106,6 @@ export { agNewsSplits } from './text/ag-news-course.js';
 export type { AgNewsSplitsOptions, AgNewsSplitsResult } from './text/ag-news-course.js';
 export { AG_NEWS_BASE_URL, AG_NEWS_MD5, downloadAgNews, md5File } from './text/download.js';
 export type { AgNewsSplit, DownloadAgNewsOptions, DownloadResult } from './text/download.js';
-export { downloadCommand } from './text/download-cli.js';
 export { sparseTrainStep } from './text/sparse-step.js';
 export type { SparseTrainStepOptions } from './text/sparse-step.js';
 

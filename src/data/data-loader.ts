@@ -3,7 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type Batched, type Dataset, isBatchDataset } from './dataset.js';
-import { throwIfInterrupted } from '../kernel/interrupt.js';
+import { throwIfInterrupted } from '../runtime/interrupt.js';
 import { deriveSeed, permutation } from './random.js';
 import { TorchGenerator, torchEpochOrder } from './torch-generator.js';
 

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
+import { getShared, setShared } from '../runtime/shared.js';
 import { escapeHtml } from './html.js';
 import { getDisplaySink, type JsonValue, type MimeBundle } from './sink.js';
 
@@ -48,8 +49,6 @@ export interface FigureOptions {
   divId?: string;
 }
 
-const INJECTED = Symbol.for('trainbook.display.plotlyInjected');
-const state = globalThis as typeof globalThis & { [INJECTED]?: boolean };
 
 let librarySource: string | undefined;
 
@@ -127,7 +126,7 @@ function cacheKey(): string {
  * PyTorch: none.
  */
 export function plotlyInjected(): boolean {
-  return state[INJECTED] === true;
+  return getShared<boolean>('plotlyInjected') === true;
 }
 
 /**
@@ -137,7 +136,7 @@ export function plotlyInjected(): boolean {
  * PyTorch: none (plotly.py's `init_notebook_mode` re-embeds the library on demand).
  */
 export function resetPlotlyInjection(): void {
-  state[INJECTED] = false;
+  setShared('plotlyInjected', false);
 }
 
 /**
@@ -149,7 +148,7 @@ export function resetPlotlyInjection(): void {
 export function takePlotlyLibrary(include: 'auto' | boolean = 'auto'): string {
   if (include === false) return '';
   if (include === 'auto' && plotlyInjected()) return '';
-  state[INJECTED] = true;
+  setShared('plotlyInjected', true);
   return plotlyLibraryHtml();
 }
 

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { sep } from 'node:path';
+import { getShared, setShared } from '../runtime/shared.js';
 
 /** A JSON value, as Jupyter stores it in a notebook output. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -206,10 +207,6 @@ export class RecordingSink implements DisplaySink {
   }
 }
 
-// Kept on globalThis so that every copy of this module in the process (dist/ for notebooks,
-// src/ under tsx, a kernel's own copy) uses the same sink.
-const SINK = Symbol.for('trainbook.display.sink');
-const shared = globalThis as typeof globalThis & { [SINK]?: DisplaySink };
 let detectedTslab: { jupyter: Record<string, unknown>; sink: DisplaySink } | undefined;
 
 /**
@@ -225,10 +222,8 @@ let detectedTslab: { jupyter: Record<string, unknown>; sink: DisplaySink } | und
  * setDisplaySink(undefined);
  */
 export function setDisplaySink(sink: DisplaySink | undefined): DisplaySink | undefined {
-  const previous = shared[SINK];
-  if (sink === undefined) delete shared[SINK];
-  else shared[SINK] = sink;
-  return previous;
+  // In the runtime's shared registry, so every copy of trainbook in the process (the kernel's, a notebook's) uses it.
+  return setShared<DisplaySink>('displaySink', sink);
 }
 
 /**
@@ -237,7 +232,7 @@ export function setDisplaySink(sink: DisplaySink | undefined): DisplaySink | und
  * PyTorch: none.
  */
 export function getDisplaySink(): DisplaySink {
-  const explicit = shared[SINK];
+  const explicit = getShared<DisplaySink>('displaySink');
   if (explicit !== undefined) return explicit;
   const tslab = detectTslabKernel();
   if (tslab !== undefined) return tslab;

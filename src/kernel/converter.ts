@@ -4,14 +4,13 @@
  * tslab 1.0.22 compiles a cell in two stages: the TypeScript watch program emits an ES module (its transformer stores
  * the last expression in `tsLastExpr`), then `ts.transpileModule` turns that into CommonJS. Neither stage keeps a
  * source map. The `ts` namespace exports are read-only getters, so instead of patching them this module loads a private
- * copy of `tslab/dist/converter.js` whose `require("@tslab/typescript-for-tslab")` returns a wrapper: the watch program
+ * copy of `tslab/dist/converter.js` (`src/patches/tslab-converter.ts`) whose `require("@tslab/typescript-for-tslab")` returns a wrapper: the watch program
  * gets `inlineSourceMap: true` and the CommonJS stage gets `sourceMap: true`. Each conversion then yields two maps,
  * CommonJS → ES module → TypeScript, which {@link CellSourceMap} chains.
  */
-import { readFileSync } from 'node:fs';
-import Module, { SourceMap, createRequire, type SourceMapPayload } from 'node:module';
-import { dirname } from 'node:path';
+import { SourceMap, createRequire, type SourceMapPayload } from 'node:module';
 import type { Converter, ConvertResult } from 'tslab/dist/converter.js';
+import { loadPatchedConverter } from '../patches/tslab-converter.js';
 
 const require = createRequire(import.meta.url);
 
@@ -27,30 +26,11 @@ interface StageMaps {
   esmSource: string;
 }
 
-/** Internals of `node:module` used to load a private module copy (the same calls tslab's executor makes). */
-interface LoadableModule {
-  filename: string;
-  paths: string[];
-  exports: unknown;
-  require: (id: string) => unknown;
-  _compile(content: string, filename: string): void;
-}
-interface ModuleInternals {
-  new (id: string, parent?: unknown): LoadableModule;
-  _nodeModulePaths(dir: string): string[];
-}
-
 /** A converter plus the source maps of its conversions. */
 export interface MappedConverter {
   converter: Converter;
   /** Convert a cell; `map` chains the generated CommonJS back to the cell (`undefined` when nothing was emitted). */
   convert(prevDecl: string, src: string): { result: ConvertResult; map: CellSourceMap | undefined };
-}
-
-/** The tslab converter module's exports that this kernel uses. */
-interface ConverterModule {
-  createConverter(options?: { isJS?: boolean; isBrowser?: boolean }): Converter;
-  isCompleteCode(content: string): { completed: boolean; indent?: string };
 }
 
 const INLINE_MAP = /\n?\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*/;
@@ -80,15 +60,7 @@ export function createMappedConverter(): MappedConverter {
       },
     },
   }) as TypeScript;
-  const filename = require.resolve('tslab/dist/converter.js');
-  const ModuleClass = Module as unknown as ModuleInternals;
-  const mod = new ModuleClass(filename);
-  mod.filename = filename;
-  mod.paths = ModuleClass._nodeModulePaths(dirname(filename));
-  const originalRequire = mod.require.bind(mod);
-  mod.require = (id: string) => (id === '@tslab/typescript-for-tslab' ? wrapped : originalRequire(id));
-  mod._compile(patchShorthandProperties(readFileSync(filename, 'utf8')), filename);
-  const converter = (mod.exports as ConverterModule).createConverter({ isJS: false, isBrowser: false });
+  const converter = loadPatchedConverter(wrapped).createConverter({ isJS: false, isBrowser: false });
   return {
     converter,
     convert(prevDecl, src) {
@@ -106,35 +78,6 @@ export function createMappedConverter(): MappedConverter {
       return { result, map };
     },
   };
-}
-
-/** Where tslab's converter rewrites a name declared by an earlier cell to `exports.name`. */
-const WRAP_ANCHOR = `            if (!ts.isIdentifier(node)) {
-                return ts.visitEachChild(node, wrapPrevIdentifier, nullTransformationContext);
-            }`;
-
-/**
- * Teaches tslab's converter that `{ name }` (a shorthand property) may refer to a name of an earlier cell.
- *
- * tslab rewrites each use of an earlier cell's name to `exports.name`, finding them with
- * `checker.getSymbolAtLocation`; in `{ name }` that gives the property's symbol, not the variable's,
- * so the name stays bare and fails at run time with "name is not defined". The patch rewrites such
- * a property to `name: exports.name` first. It throws if tslab's code no longer has the expected shape.
- */
-export function patchShorthandProperties(converterSource: string): string {
-  if (!converterSource.includes(WRAP_ANCHOR)) {
-    throw new Error('trainbook kernel: tslab/dist/converter.js has changed (wrapPrevIdentifier not found); update src/kernel/converter.ts for this tslab version');
-  }
-  return converterSource.replace(
-    WRAP_ANCHOR,
-    `            if (ts.isShorthandPropertyAssignment(node) && node.objectAssignmentInitializer === undefined) {
-                const valueSymbol = checker.getShorthandAssignmentValueSymbol(node);
-                if (((valueSymbol && valueSymbol.declarations) || []).some((decl) => decl.getSourceFile() === declsFile)) {
-                    return ts.factory.createPropertyAssignment(ts.factory.createIdentifier(node.name.text), ts.factory.createPropertyAccessExpression(ts.factory.createIdentifier("exports"), ts.factory.createIdentifier(node.name.text)));
-                }
-            }
-${WRAP_ANCHOR}`,
-  );
 }
 
 /** Whether `src` has a `for await` loop outside any function (which only an async wrapper can run). */

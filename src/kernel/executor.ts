@@ -8,7 +8,7 @@ import { dirname, extname, join } from 'node:path';
 import vm from 'node:vm';
 import type { CompletionInfo, SideOutput } from 'tslab/dist/converter.js';
 import { createMappedConverter, ts, type MappedConverter } from './converter.js';
-import { KeyboardInterrupt, endInterruptScope, runInInterruptScope, type InterruptScope } from './interrupt.js';
+import { KeyboardInterrupt, endInterruptScope, runInInterruptScope, type InterruptScope } from '../runtime/interrupt.js';
 import { diagnosticsContent, errorContent, type CellRecord, type ErrorContent } from './traceback.js';
 
 const ownRequire = createRequire(import.meta.url);

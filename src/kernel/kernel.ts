@@ -5,7 +5,6 @@
  * interrupts that stop training loops and `model.fit`.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -23,13 +22,15 @@ import {
   type JupyterMessage,
 } from '../jupyter/wire.js';
 import type { ControlEvent, ControlWorkerData } from './control-worker.js';
+import { SendQueue } from '../jupyter/send-queue.js';
 import { ts } from './converter.js';
 import { CellExecutor, isCompleteCode } from './executor.js';
-import { installInterruptState, requestInterrupt } from './interrupt.js';
+import { removeAddedProcessListeners, snapshotProcessListeners } from '../patches/emscripten-listeners.js';
+import { patchLoadedLayers } from '../patches/tfjs-layers-fit.js';
+import { routeTslabDisplay } from '../patches/tslab-display.js';
+import { installInterruptState, requestInterrupt } from '../runtime/interrupt.js';
 import { mimeBundle } from './mime.js';
-import { isTfjsBanner, patchLoadedLayers, removeAddedProcessListeners, snapshotProcessListeners, startAccelerator, usesTfjs } from './tfjs.js';
-
-const ownRequire = createRequire(import.meta.url);
+import { isTfjsBanner, startAccelerator, usesTfjs } from './tfjs.js';
 
 /** Version of the trainbook package (the kernel's implementation version). */
 function packageVersion(): string {
@@ -76,21 +77,12 @@ interface HistoryEntry {
 type StreamName = 'stdout' | 'stderr';
 type Write = typeof process.stdout.write;
 
-/** Serialises sends on one socket (zeromq allows one send in flight per socket). */
-class SendQueue {
-  private tail: Promise<void> = Promise.resolve();
-  constructor(private readonly socket: { send(frames: Buffer[]): Promise<void> }) {}
-  send(frames: Buffer[]): Promise<void> {
-    const next = this.tail.then(() => this.socket.send(frames));
-    this.tail = next.catch((error: unknown) => {
-      originalStderrWrite(`trainbook kernel: send failed: ${(error as Error).message}\n`);
-    });
-    return this.tail;
-  }
-}
-
 const originalStderrWrite = process.stderr.write.bind(process.stderr) as (text: string) => boolean;
 const originalStdoutWrite = process.stdout.write.bind(process.stdout) as (text: string) => boolean;
+
+function reportSendFailure(error: Error): void {
+  originalStderrWrite(`trainbook kernel: send failed: ${error.message}\n`);
+}
 
 /** Options for {@link Kernel.start}. */
 export interface KernelOptions {
@@ -113,8 +105,8 @@ export class Kernel {
   private readonly shell = new zmq.Router({ linger: 0 });
   private readonly iopub = new zmq.XPublisher({ linger: 0 });
   private readonly stdin = new zmq.Router({ linger: 0 });
-  private readonly shellSend = new SendQueue(this.shell);
-  private readonly iopubSend = new SendQueue(this.iopub);
+  private readonly shellSend = new SendQueue(this.shell, reportSendFailure);
+  private readonly iopubSend = new SendQueue(this.iopub, reportSendFailure);
   private readonly shared = new SharedArrayBuffer(8);
   private readonly flags = new Int32Array(this.shared);
   private readonly executor: CellExecutor;
@@ -337,10 +329,9 @@ export class Kernel {
     const sink = this.displaySink();
     setDisplaySink(sink);
     // tslab's display API (`import * as tslab from "tslab"`) writes through this hook.
-    const tslabJupyter = ownRequire('tslab/dist/jupyter.js') as { lastWriteDisplayData: unknown };
-    tslabJupyter.lastWriteDisplayData = (data: JsonObject, update: boolean) => {
-      this.publish(update ? 'update_display_data' : 'display_data', { metadata: {}, transient: {}, ...data }, this.parent);
-    };
+    routeTslabDisplay((data, update) => {
+      this.publish(update ? 'update_display_data' : 'display_data', { metadata: {}, transient: {}, ...(data as JsonObject) }, this.parent);
+    });
     const define = (name: string, value: unknown): void => this.executor.defineGlobal(name, value);
     define('display', (value: unknown, options: { displayId?: string | true } = {}): string | undefined => {
       const id = options.displayId === true ? newDisplayId() : options.displayId;
@@ -358,10 +349,11 @@ export class Kernel {
     });
   }
 
-  /** After a cell's `require`: route the cell library's display helpers here and patch any new tfjs-layers copy. */
+  /**
+   * After a cell's `require`: patch any new tfjs-layers copy. (The cell library's display helpers need nothing here:
+   * every copy of it reads the sink from the runtime's shared registry, where `installDisplay` put it.)
+   */
   private afterRequire(_id: string, exports: unknown): unknown {
-    const lib = exports as { setDisplaySink?: (sink: DisplaySink) => unknown } | null;
-    if (lib !== null && typeof lib === 'object' && typeof lib.setDisplaySink === 'function') lib.setDisplaySink(this.displaySink());
     patchLoadedLayers();
     return exports;
   }

@@ -3,6 +3,8 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import type { IError } from '@jupyterlab/nbformat';
 import { KernelClient, type ExecuteResult } from '../jupyter/kernel-client.js';
 import { kernelJson, trainbookKernelMain } from '../jupyter/install-kernel.js';
 import { getKernelSpec, type KernelSpec } from '../jupyter/kernelspec.js';
@@ -202,12 +204,6 @@ function trimTraceback(lines: string[]): string[] {
   return lines.filter((l) => !/\(node:|at node:|\/tslab\/dist\/|sigintHandlersWrap/.test(l));
 }
 
-/** Strip ANSI escape sequences. */
-function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-}
-
 /**
  * Find where in the cell the error happened: a TypeScript diagnostic `line:col - message`, an IPython
  * `Cell In[n], line L`, or tslab's runtime report (`evalmachine.<anonymous>:N` then the transpiled line).
@@ -215,7 +211,7 @@ function stripAnsi(text: string): string {
  */
 export function locateError(error: ErrorOutput, source: string): { line?: number; sourceLine?: string } {
   const sourceLines = source.split('\n');
-  const text = stripAnsi([error.evalue, ...error.traceback].join('\n'));
+  const text = stripVTControlCharacters([error.evalue, ...error.traceback].join('\n'));
   const fromLine = (line: number): { line?: number; sourceLine?: string } =>
     line >= 1 && line <= sourceLines.length ? { line, sourceLine: sourceLines[line - 1] } : {};
   if (error.ename === 'TypeScriptError') {
@@ -342,7 +338,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
       if (result.status === 'ok') status = 'ok';
       else if (result.status === 'timeout' || result.status === 'dead') status = result.status;
       else status = 'error';
-      let error: ErrorOutput | undefined;
+      let error: IError | undefined;
       if (status !== 'ok') {
         if (result.status === 'aborted') {
           error = {
@@ -434,7 +430,7 @@ export function describeFailure(result: RunResult, options: { brief?: boolean } 
   const where = `${result.path}: ${cell} (id ${failure.cellId})` + (failure.line !== undefined ? `, line ${failure.line}` : '');
   const lines = [`${where}: ${failure.message.split('\n')[0]}`];
   if (failure.sourceLine !== undefined) lines.push(`  > ${failure.sourceLine.trim()}`);
-  const trace = failure.error.traceback.map(stripAnsi).filter((l) => l.trim() !== '');
+  const trace = failure.error.traceback.map((line) => stripVTControlCharacters(line)).filter((l) => l.trim() !== '');
   if (trace.length > 1 && options.brief !== true) lines.push(...trace.slice(0, 12).map((l) => `  ${l}`));
   if (result.outPath) lines.push(`  executed notebook (with the error): ${result.outPath}`);
   const notRun = result.cells.filter((c) => c.status === 'not-run').length;

@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { skipUnlessSlow } from '../slow.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve('test-artifacts/course');
 const missing = !existsSync(CHROMIUM);
 // Outside CI a machine without chromium skips; in CI a missing browser is a failure.
-const skip = missing && process.env.CI === undefined ? `${CHROMIUM} not found: apt-get install -y chromium` : false;
+const skip = skipUnlessSlow('the exported course in Chromium') || (missing && process.env.CI === undefined ? `${CHROMIUM} not found: apt-get install -y chromium` : false);
 
 function trainbook(args: string[]): { status: number | null; output: string } {
   const result = spawnSync(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8', timeout: 600_000 });

@@ -10,6 +10,7 @@ import { kernelJson, type KnownKernel } from '../../src/jupyter/install-kernel.j
 import type { KernelSpec } from '../../src/jupyter/kernelspec.js';
 import { readNotebook, type Output } from '../../src/notebook/nbformat.js';
 import { runNotebook, type RunResult } from '../../src/notebook/run.js';
+import { skipUnlessSlow } from '../slow.js';
 
 interface Section {
   dir: string;
@@ -105,7 +106,7 @@ for (const section of SECTIONS) {
   });
 
   for (const kernel of ['trainbook', 'tslab'] as const) {
-    describe(`${section.dir}${section.quick ? ' (quick mode)' : ''} on the ${kernel} kernel`, () => {
+    describe(`${section.dir}${section.quick ? ' (quick mode)' : ''} on the ${kernel} kernel`, { skip: skipUnlessSlow('every course notebook, run top to bottom') }, () => {
       for (const name of notebooks) {
         test(`${name} runs top to bottom with no error output and prints what its lesson says`, { timeout: 300_000 }, async () => {
           const result = await runNotebook(join(section.dir, name), { kernelSpec: spec(kernel), quick: section.quick, cellTimeoutMs: 240_000 });

@@ -16,12 +16,14 @@ import { progress } from '../../src/display/progress.js';
 import { RecordingSink, setDisplaySink, type MimeBundle } from '../../src/display/sink.js';
 import { showTable } from '../../src/display/table.js';
 import { ARTIFACTS, assertAllDrawn, launchChromium, openAndCheck, skipWithoutChromium, type PageReport } from './fixtures/browser-check.js';
+import { SLOW_TESTS, skipUnlessSlow } from '../slow.js';
 
 const skip = skipWithoutChromium;
-const hasNbconvert = process.env.TRAINBOOK_SLOW_TESTS === '1' && spawnSync('jupyter', ['nbconvert', '--version'], { encoding: 'utf8' }).status === 0;
+const hasNbconvert = SLOW_TESTS && spawnSync('jupyter', ['nbconvert', '--version'], { encoding: 'utf8' }).status === 0;
 function nbconvertSkipReason(): string | false {
   if (skip !== false) return skip;
-  if (process.env.TRAINBOOK_SLOW_TESTS !== '1') return 'slow (about 13 s, two nbconvert runs): set TRAINBOOK_SLOW_TESTS=1';
+  const slow = skipUnlessSlow('about 13 s, two nbconvert runs');
+  if (slow !== false) return slow;
   return hasNbconvert ? false : 'jupyter nbconvert is missing: pip install nbconvert to run this check';
 }
 const skipNbconvert = nbconvertSkipReason();

@@ -14,6 +14,7 @@ import type { BrowserContext } from 'playwright-core';
 
 import { ARTIFACTS, launchChromium, skipWithoutChromium } from './fixtures/browser-check.js';
 import { freePort, tslabJupyterPath, waitForJupyter, writeTslabNotebook } from './fixtures/live-notebook.js';
+import { skipUnlessSlow } from '../slow.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // scripts/setup.sh installs classic Notebook 6 in build/notebook6 (a venv: it conflicts with JupyterLab 4).
@@ -22,7 +23,8 @@ const JUPYTER = process.env.TRAINBOOK_NOTEBOOK6_JUPYTER ?? (existsSync(SETUP_NOT
 const TOKEN = 'trainbook-display-test';
 
 function reasonToSkip(): string | false {
-  if (process.env.TRAINBOOK_SLOW_TESTS !== '1') return 'slow (about 2 minutes): set TRAINBOOK_SLOW_TESTS=1 (and TRAINBOOK_NOTEBOOK6_JUPYTER) to run the display helpers live in classic Notebook 6';
+  const slow = skipUnlessSlow('about 2 minutes, the display helpers live in classic Notebook 6; also set TRAINBOOK_NOTEBOOK6_JUPYTER');
+  if (slow !== false) return slow;
   if (skipWithoutChromium !== false) return skipWithoutChromium;
   if (!existsSync(join(ROOT, 'dist', 'display', 'plotly.js'))) return 'dist/ is not built: npm run build';
   const version = spawnSync(JUPYTER, ['notebook', '--version'], { encoding: 'utf8' });

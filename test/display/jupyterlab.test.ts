@@ -14,12 +14,14 @@ import type { BrowserContext } from 'playwright-core';
 
 import { ARTIFACTS, launchChromium, skipWithoutChromium } from './fixtures/browser-check.js';
 import { freePort, tslabJupyterPath, waitForJupyter, writeTslabNotebook } from './fixtures/live-notebook.js';
+import { skipUnlessSlow } from '../slow.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TOKEN = 'trainbook-display-test';
 
 function reasonToSkip(): string | false {
-  if (process.env.TRAINBOOK_SLOW_TESTS !== '1') return 'slow (about a minute): set TRAINBOOK_SLOW_TESTS=1 to run the display helpers live in JupyterLab';
+  const slow = skipUnlessSlow('about a minute, the display helpers live in JupyterLab');
+  if (slow !== false) return slow;
   if (skipWithoutChromium !== false) return skipWithoutChromium;
   if (!existsSync(join(ROOT, 'dist', 'display', 'plotly.js'))) return 'dist/ is not built: npm run build';
   if (spawnSync('jupyter', ['lab', '--version']).status !== 0) return 'JupyterLab is missing: pip install jupyterlab';

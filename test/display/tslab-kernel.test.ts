@@ -10,11 +10,13 @@ import { test } from 'node:test';
 
 import { tslabJupyterPath, writeTslabNotebook } from './fixtures/live-notebook.js';
 import { ARTIFACTS, assertAllDrawn, launchChromium, openAndCheck, skipWithoutChromium } from './fixtures/browser-check.js';
+import { skipUnlessSlow } from '../slow.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function reasonToSkip(): string | false {
-  if (process.env.TRAINBOOK_SLOW_TESTS !== '1') return 'slow (about 30 s): set TRAINBOOK_SLOW_TESTS=1 to run the display helpers on a real tslab kernel';
+  const slow = skipUnlessSlow('about 30 s, the display helpers on a real tslab kernel and a browser');
+  if (slow !== false) return slow;
   if (skipWithoutChromium !== false) return skipWithoutChromium;
   if (!existsSync(join(ROOT, 'dist', 'display', 'plotly.js'))) return 'dist/ is not built: npm run build';
   if (spawnSync('jupyter', ['nbconvert', '--version']).status !== 0) return 'jupyter nbconvert is missing: pip install nbconvert';

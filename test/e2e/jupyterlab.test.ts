@@ -17,13 +17,15 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot, tempJupyterPath } from '../kernel/helpers.js';
+import { skipUnlessSlow } from '../slow.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const artifacts = join(repoRoot, 'test-artifacts', 'jupyterlab-kernel');
 const irisDir = join(repoRoot, 'notebooks', 'iris');
 
 function missingPrerequisite(): string | false {
-  if (process.env.TRAINBOOK_SLOW_TESTS !== '1') return 'slow (about 3 minutes): set TRAINBOOK_SLOW_TESTS=1 to run the JupyterLab end-to-end test';
+  const slow = skipUnlessSlow('about 3 minutes, the JupyterLab end-to-end test');
+  if (slow !== false) return slow;
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install chromium)`;
   if (spawnSync('jupyter', ['lab', '--version'], { encoding: 'utf8' }).status !== 0) return 'JupyterLab is missing (pip install jupyterlab)';
   return false;

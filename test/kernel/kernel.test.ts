@@ -9,7 +9,7 @@ import { newConnectionInfo, writeConnectionFile } from '../../src/jupyter/wire.j
 import type { ErrorOutput, ExecuteResultOutput, Output } from '../../src/notebook/nbformat.js';
 import { kernelMain, repoRoot, request, trainbookSpec } from './helpers.js';
 
-const interruptModule = JSON.stringify(join(repoRoot, 'dist', 'kernel', 'interrupt.js'));
+const interruptModule = JSON.stringify(join(repoRoot, 'dist', 'runtime', 'interrupt.js'));
 
 function only<T extends Output['output_type']>(outputs: readonly Output[], type: T): Extract<Output, { output_type: T }>[] {
   return outputs.filter((o): o is Extract<Output, { output_type: T }> => o.output_type === type);

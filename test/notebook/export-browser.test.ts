@@ -10,12 +10,13 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { exportCourse, type ExportResult } from '../../src/notebook/export.js';
 import { copyFixtureCourse } from '../fixtures/export/load.js';
+import { skipUnlessSlow } from '../slow.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve('test-artifacts/export');
 const missing = !existsSync(CHROMIUM);
 // Outside CI a machine without chromium skips; in CI a missing browser is a failure, not a skip.
-const skip = missing && process.env.CI === undefined ? `${CHROMIUM} not found: apt-get install -y chromium` : false;
+const skip = skipUnlessSlow('exported pages in Chromium') || (missing && process.env.CI === undefined ? `${CHROMIUM} not found: apt-get install -y chromium` : false);
 
 /** A browser context that records every request and aborts (and records) all but file: and data: ones. */
 async function guardedContext(browser: Browser, requests: string[], blocked: string[]): Promise<BrowserContext> {

@@ -27,6 +27,7 @@ import { DataLoader } from '../../src/data/data-loader.js';
 import { Subset } from '../../src/data/dataset.js';
 import { TorchGenerator } from '../../src/data/torch-generator.js';
 import { agNewsSplits } from '../../src/text/ag-news-course.js';
+import { skipUnlessSlow } from '../slow.js';
 
 interface Run {
   seed: number;
@@ -103,7 +104,7 @@ async function trainOnce(run: Run): Promise<{ best: number; final: number; valAc
 
 test(
   'replaying PyTorch\'s random draws, held-out accuracy after the tutorial run is PyTorch\'s within 0.02 for seeds 0, 1, 2',
-  { skip: process.env.TRAINBOOK_SLOW_TESTS === '1' ? false : 'slow (about a minute): set TRAINBOOK_SLOW_TESTS=1' },
+  { skip: skipUnlessSlow('about a minute') },
   async () => {
     await tf.setBackend('wasm');
     const failures: string[] = [];

@@ -9,6 +9,7 @@ import type { TensorDataset } from '../../src/data/tensor-dataset.js';
 import { loadFashionMNIST } from '../../src/vision/fashion-mnist.js';
 import { torchLinearInit } from '../../src/vision/linear-init.js';
 import { useFastWasmKernels } from '../../src/train/wasm-kernels.js';
+import { SLOW_TESTS } from '../slow.js';
 
 // Golden accuracies from PyTorch 2.13 with the same initial weights and the same batches:
 // test/golden/fashion-mnist/accuracy.py.
@@ -18,7 +19,7 @@ const golden = JSON.parse(readFileSync(new URL('../golden/fashion-mnist/accuracy
   full: { sgd: Result[]; momentum: Result[] };
 };
 const dataDir = new URL('../../data/fashion-mnist', import.meta.url).pathname;
-const slow = process.env.TRAINBOOK_SLOW_TESTS === '1';
+const slow = SLOW_TESTS;
 // The tutorial's numbers (REFERENCE.md: PyTorch's own random init): test accuracy after 5 epochs.
 const TUTORIAL_ACCURACY_5_EPOCHS = { sgd: 0.649, momentum: 0.824 };
 

@@ -7,10 +7,12 @@
  * throws {@link KeyboardInterrupt} when the cell that started the loop has been interrupted. Outside the trainbook
  * kernel (plain tslab, scripts, tests) nothing is ever interrupted and the checks cost one property lookup.
  *
- * The state lives on `globalThis` under a `Symbol.for` key, so every copy of this module (the kernel's and the one a
- * notebook loads through `trainbook`) sees the same interrupts.
+ * The state lives in the runtime's shared registry (`./shared.ts`), so every copy of this module (the kernel's and the
+ * one a notebook loads through `trainbook`) sees the same interrupts. This module is part of the cell library; the
+ * kernel imports it, never the reverse.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { getShared, setShared } from './shared.js';
 
 /**
  * Thrown when the user interrupted the kernel while this work was running.
@@ -33,7 +35,7 @@ export interface InterruptScope {
 }
 
 /** Process-wide interrupt state shared by every copy of this module. */
-interface InterruptState {
+export interface InterruptState {
   /** `counter[0]` is the number of interrupts so far; the kernel's control thread increments it. */
   counter: Int32Array;
   storage: AsyncLocalStorage<InterruptScope>;
@@ -41,10 +43,8 @@ interface InterruptState {
   live: Set<InterruptScope>;
 }
 
-const STATE_KEY = Symbol.for('trainbook.kernel.interrupt');
-
 function state(): InterruptState | undefined {
-  return (globalThis as { [STATE_KEY]?: InterruptState })[STATE_KEY];
+  return getShared<InterruptState>('interrupt');
 }
 
 /**
@@ -57,7 +57,7 @@ export function installInterruptState(counter: Int32Array = new Int32Array(new S
   const existing = state();
   if (existing !== undefined) return existing;
   const created: InterruptState = { counter, storage: new AsyncLocalStorage<InterruptScope>(), live: new Set() };
-  (globalThis as { [STATE_KEY]?: InterruptState })[STATE_KEY] = created;
+  setShared('interrupt', created);
   return created;
 }
 

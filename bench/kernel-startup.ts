@@ -5,13 +5,13 @@
  *
  * Then both kernels stay up side by side for a steady-state comparison: 30 cells each, interleaved one by one.
  *
- * Run: npm run build && node --import tsx test/kernel/benchmark.ts [rounds=3]
+ * Run: npm run build && npm run bench:kernel -- [rounds=3]
  */
 import { join } from 'node:path';
-import { KernelClient } from '../../src/jupyter/kernel-client.js';
-import { kernelJson } from '../../src/jupyter/install-kernel.js';
-import type { KernelSpec } from '../../src/jupyter/kernelspec.js';
-import { repoRoot, trainbookSpec } from './helpers.js';
+import { KernelClient } from '../src/jupyter/kernel-client.js';
+import { kernelJson } from '../src/jupyter/install-kernel.js';
+import type { KernelSpec } from '../src/jupyter/kernelspec.js';
+import { repoRoot, trainbookSpec } from '../test/kernel/helpers.js';
 
 const rounds = Number(process.argv[2] ?? 3);
 const cwd = join(repoRoot, 'notebooks', 'iris');

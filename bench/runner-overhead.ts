@@ -1,8 +1,8 @@
 // Measures kernel start and the runner's own cost per cell and per notebook (not a test: speed is never asserted).
-// node --import tsx test/notebook/runner-overhead.bench.ts
+// npm run bench:runner
 import { join } from 'node:path';
-import { runNotebook } from '../../src/notebook/run.js';
-import { fixtures, makeJupyterPath } from './kernels.js';
+import { runNotebook } from '../src/notebook/run.js';
+import { fixtures, makeJupyterPath } from '../test/notebook/kernels.js';
 
 const { tslab, python } = await makeJupyterPath();
 const runs = [{ name: 'ts-many (tslab, 50 trivial cells)', path: 'ts-many.ipynb', spec: tslab }];
