@@ -6,6 +6,7 @@
 export { CheckError, NOT_DONE, runCheck, close, show, type CheckSpec, type Mistake } from './check.js';
 export {
   checkAccuracyCount,
+  checkBestEpoch,
   checkClassCounts,
   checkEpochAverages,
   checkFastestBackend,

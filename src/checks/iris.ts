@@ -229,7 +229,9 @@ const STEP_TARGET = [0, 1, 2, 0];
 
 function stepModel(): tf.Sequential {
   const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3 })] });
-  model.setWeights([tf.tensor2d(STEP_KERNEL), tf.tensor1d(STEP_BIAS)]);
+  const start = [tf.tensor2d(STEP_KERNEL), tf.tensor1d(STEP_BIAS)];
+  model.setWeights(start); // copies them
+  tf.dispose(start);
   return model;
 }
 
@@ -422,5 +424,39 @@ export async function checkStateDictCompare(
       passed: 'problemKeys finds missing keys and different values, and forgives rounding',
     },
     ([a, b]) => problemKeys(structuredClone(a), structuredClone(b)),
+  );
+}
+
+/**
+ * Check `bestEpoch(valLosses)`: the epoch (counted from 0) with the lowest validation loss, the first one
+ * when several tie; the epoch whose weights a best-model checkpoint keeps.
+ *
+ * PyTorch: none (the tutorials save the model when validation improves; this is the epoch they keep).
+ * @example
+ * await checkBestEpoch(bestEpoch);
+ */
+export async function checkBestEpoch(bestEpoch: (valLosses: number[]) => number): Promise<void> {
+  const lowest = (losses: number[]) => losses.indexOf(Math.min(...losses));
+  await runCheck<number[], number>(
+    {
+      exercise: 'bestEpoch',
+      cases: [
+        [1.1, 0.9, 0.7, 0.65, 0.7, 0.8],
+        [0.5, 0.6, 0.5, 0.7],
+        [0.9],
+      ],
+      reference: lowest,
+      same: (a, b) => a === b,
+      describe: (losses, actual, expected) => `for validation losses ${show(losses)} you picked epoch ${show(actual)}, expected ${expected}`,
+      mistakes: [
+        { compute: (losses) => losses.indexOf(Math.max(...losses)), hint: 'the best epoch has the lowest validation loss, not the highest' },
+        { compute: (losses) => losses.length - 1, hint: 'the last epoch is not always the best: once the model starts to overfit, validation loss rises again' },
+        { compute: (losses) => lowest(losses) + 1, hint: 'count epochs from 0, as the loop over epochs does' },
+        { compute: (losses) => losses.lastIndexOf(Math.min(...losses)), hint: 'when two epochs tie, keep the first: a later one is not better' },
+      ],
+      fallbackHint: 'return the position of the smallest validation loss',
+      passed: 'bestEpoch finds the epoch with the lowest validation loss',
+    },
+    (losses) => bestEpoch([...losses]),
   );
 }
