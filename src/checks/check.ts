@@ -70,6 +70,7 @@ export function show(value: unknown): string {
 /** Whether two numbers, or arrays of numbers (nested), agree within `tolerance` (absolute and relative). */
 export function close(a: unknown, b: unknown, tolerance = 1e-5): boolean {
   if (typeof a === 'number' && typeof b === 'number') {
+    if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b); // a mistake may give NaN too
     return Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
   }
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -90,10 +91,10 @@ export async function runCheck<Input, Output>(
   spec: CheckSpec<Input, Output>,
   student: (input: Input) => Output | Promise<Output>,
 ): Promise<void> {
+  const answers: Output[] = [];
   for (const input of spec.cases) {
-    let actual: Output;
     try {
-      actual = await student(input);
+      answers.push(await student(input));
     } catch (error) {
       if (error instanceof CheckError) throw error;
       const message = error instanceof Error ? error.message : String(error);
@@ -102,16 +103,25 @@ export async function runCheck<Input, Output>(
       }
       throw new CheckError(`${spec.exercise} threw an error on the check's data: ${message}`);
     }
-    const expected = spec.reference(input);
-    if (spec.same(actual, expected)) continue;
-    const mistake = spec.mistakes.find((m) => {
-      try {
-        return spec.same(actual, m.compute(input));
-      } catch {
-        return false;
-      }
-    });
-    throw new CheckError(`${spec.describe(input, actual, expected)}: ${mistake?.hint ?? spec.fallbackHint}`);
+  }
+  const agrees = (compute: (input: Input) => Output, k: number) => {
+    try {
+      return spec.same(answers[k], compute(spec.cases[k]));
+    } catch {
+      return false;
+    }
+  };
+  const failed = spec.cases.findIndex((_, k) => !agrees(spec.reference, k));
+  if (failed >= 0) {
+    // The typical mistake that explains this answer best: it gives the same result here and on the most other cases.
+    let best: { hint: string; score: number } | null = null;
+    for (const mistake of spec.mistakes) {
+      if (!agrees(mistake.compute, failed)) continue;
+      const score = spec.cases.filter((_, k) => agrees(mistake.compute, k)).length;
+      if (best === null || score > best.score) best = { hint: mistake.hint, score };
+    }
+    const input = spec.cases[failed];
+    throw new CheckError(`${spec.describe(input, answers[failed], spec.reference(input))}: ${best?.hint ?? spec.fallbackHint}`);
   }
   console.log(`✔ ${spec.passed}`);
 }

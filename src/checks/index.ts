@@ -19,3 +19,15 @@ export {
   type BatchResult,
   type ClassCountsOptions,
 } from './iris.js';
+export {
+  checkCheckpointEpochs,
+  checkClipGradNorm,
+  checkCollate,
+  checkConfusionMatrix,
+  checkEmbeddingBagMean,
+  checkPlateauSchedule,
+  checkStepLR,
+  checkVocabOrder,
+  type StepLRSettings,
+} from './ag-news.js';
+export { checkMomentumStep, checkSoftmax, checkTestErrorLine, type MomentumSettings, type TestTotals } from './fashion-mnist.js';
