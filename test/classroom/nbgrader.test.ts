@@ -146,10 +146,14 @@ test('a teacher generates, releases, collects, autogrades and gives feedback on 
     assert.deepEqual(failing.map((c) => c.metadata.nbgrader?.grade_id), ['iris-06-count-correct-check', 'iris-06-epoch-averages-check']);
 
     nbgrader(['generate_feedback', 'iris']);
+    nbgrader(['release_feedback', 'iris']);
+    nbgrader(['fetch_feedback', 'iris', '--course', 'trainbook'], join(root, 'students', 'fetched'));
     const feedback = (student: string) => readFileSync(join(root, 'feedback', student, 'iris', `${NOTEBOOK}.html`), 'utf8');
     assert.match(feedback('alice'), /✔ countCorrect counts correct predictions/);
     assert.match(feedback('bob'), /your accuracy counted 0 of 30, expected 27: compare argMax\(1\) with the labels, not the logits/);
     assert.match(feedback('eve'), /countCorrect is not written yet/);
+    // A student fetches their feedback from the exchange (all five are this account here: one fetch gets them all).
+    assert.ok(readdirSync(join(root, 'students', 'fetched', 'iris', 'feedback')).length > 0, 'fetch_feedback brought the feedback home');
     console.log(`autograde of ${Object.keys(SUBMISSIONS).length} submissions: ${autogradeSeconds.toFixed(0)} s`);
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -118,6 +118,11 @@ for (const section of SECTIONS) {
           );
           const printed = result.cells.flatMap((cell) => cell.outputs.map(text)).join('');
           for (const pattern of section.expectedText[name] ?? []) assert.match(printed, pattern);
+          // Every exercise's solution passes its check (nbgrader grade cells; trainbook/checks prints ✔).
+          const notebook = await readNotebook(join(section.dir, name));
+          const checks = notebook.cells.filter((cell) => (cell.metadata as { nbgrader?: { grade?: boolean } }).nbgrader?.grade === true).length;
+          assert.ok(checks >= 1, `${name} should end with at least one exercise and its check`);
+          assert.equal(printed.match(/^✔ /gm)?.length ?? 0, checks, `every one of the ${checks} exercise checks should pass`);
 
           if (name === '07-epochs.ipynb') {
             const plots = result.cells.flatMap((cell) => cell.outputs.map(html)).filter((h) => h.includes('Plotly'));
