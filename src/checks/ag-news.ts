@@ -123,7 +123,11 @@ export async function checkEmbeddingBagMean(bagMeans: (weight: number[][], text:
   );
 }
 
-/** StepLR's settings, as in `new StepLR(optimizer, { stepSize, gamma })` with the optimizer's `lr`. */
+/**
+ * StepLR's settings, as in `new StepLR(optimizer, { stepSize, gamma })` with the optimizer's `lr`.
+ *
+ * PyTorch: `StepLR(optimizer, step_size, gamma)` and the optimizer's `lr`.
+ */
 export interface StepLRSettings {
   /** The learning rate before any step. */
   lr: number;

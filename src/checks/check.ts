@@ -57,7 +57,11 @@ export interface CheckSpec<Input, Output> {
   passed: string;
 }
 
-/** `value` as short text for a message: arrays inline, numbers as they print. */
+/**
+ * `value` as short text for a message: arrays inline, strings quoted, numbers as they print.
+ *
+ * PyTorch: none.
+ */
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
@@ -67,7 +71,11 @@ export function show(value: unknown): string {
   return String(value);
 }
 
-/** Whether two numbers, or arrays of numbers (nested), agree within `tolerance` (absolute and relative). */
+/**
+ * Whether two numbers, or arrays of numbers (nested), agree within `tolerance` (absolute below 1, relative above).
+ *
+ * PyTorch: `math.isclose` / `torch.allclose`, with one tolerance for both.
+ */
 export function close(a: unknown, b: unknown, tolerance = 1e-5): boolean {
   if (typeof a === 'number' && typeof b === 'number') {
     if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b); // a mistake may give NaN too

@@ -34,7 +34,11 @@ export async function checkSoftmax(softmax: (logits: number[]) => number[]): Pro
   );
 }
 
-/** What the test loop has added up after its last batch. */
+/**
+ * What the test loop has added up after its last batch.
+ *
+ * PyTorch: `correct`, `test_loss`, `len(dataloader.dataset)`, `len(dataloader)` in the tutorial's `test_loop`.
+ */
 export interface TestTotals {
   /** Correct predictions over the whole test set. */
   correct: number;
@@ -81,7 +85,11 @@ export async function checkTestErrorLine(testReport: (totals: TestTotals) => str
   );
 }
 
-/** Settings of SGD with momentum. */
+/**
+ * Settings of SGD with momentum.
+ *
+ * PyTorch: `SGD(params, lr, momentum)`.
+ */
 export interface MomentumSettings {
   /** Learning rate. */
   lr: number;

@@ -7,7 +7,11 @@ import { splitLengths } from '../data/random-split.js';
 import { crossEntropyLoss } from '../train/losses.js';
 import { CheckError, close, NOT_DONE, runCheck, show } from './check.js';
 
-/** Options of {@link checkClassCounts}. */
+/**
+ * Options of {@link checkClassCounts}.
+ *
+ * PyTorch: none.
+ */
 export interface ClassCountsOptions {
   /** The first label's number (Iris counts from 0, AG News from 1). @default 0 */
   firstLabel?: number;
@@ -306,7 +310,11 @@ export async function checkTrainStep(
   }
 }
 
-/** One batch's numbers, as a validation pass collects them. */
+/**
+ * One batch's numbers, as a validation pass collects them.
+ *
+ * PyTorch: none.
+ */
 export interface BatchResult {
   /** The batch's mean loss. */
   loss: number;
@@ -354,7 +362,11 @@ export async function checkEpochAverages(epochAverages: (batches: BatchResult[])
   );
 }
 
-/** One backend's training time, as notebook 08 measures it. */
+/**
+ * One backend's training time, as notebook 08 measures it.
+ *
+ * PyTorch: none.
+ */
 export interface BackendTiming {
   /** The backend's name (`wasm`, `cpu`, `tensorflow`). */
   backend: string;
