@@ -1,7 +1,7 @@
 // The architecture rules `npm test` enforces (test/architecture/dependencies.test.ts runs depcruise with this file).
 // The cell library (what a notebook imports) and the Jupyter tooling share one package; the library never imports
 // the tooling, so it runs anywhere (plain Node, tslab, any kernel) and the tooling can change without touching it.
-const LIBRARY = '^src/(data|train|io|display|text|vision|runtime|patches)/|^src/index\\.ts$';
+const LIBRARY = '^src/(data|train|io|display|text|vision|runtime|patches|checks)/|^src/index\\.ts$';
 const TOOLING = '^src/(kernel|jupyter|notebook|cli)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -8,10 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { skipUnlessSlow } from '../slow.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const probe = spawnSync('python3', ['-c', 'import nbgrader, sys; sys.stdout.write(nbgrader.__version__)'], { encoding: 'utf8' });
-const SKIP = probe.status === 0 ? false : 'python3 lacks nbgrader: pip install -r requirements-test.txt';
+const SKIP = probe.status === 0 ? skipUnlessSlow('the nbgrader round trip, minutes of grading') : 'python3 lacks nbgrader: pip install -r requirements-test.txt';
 
 /** The stub nbgrader_config.py puts in place of each solution. */
 const STUB = '  // YOUR CODE HERE\n  throw new Error("exercise not done: write your answer here, run this cell, then its check");';
