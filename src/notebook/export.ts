@@ -4,7 +4,6 @@
  */
 import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readNotebook } from './nbformat.js';
 import { renderIndexPage, type IndexSection } from './html-index.js';
 import { notebookTitle, renderNotebookPage, type NotebookStatus, type NotebookTitle } from './html-page.js';
@@ -211,77 +210,4 @@ export async function exportCourse(inputs: readonly string[], options: ExportOpt
   await mkdir(outDir, { recursive: true });
   await writeFile(indexPath, renderIndexPage(title, sections));
   return { indexPath, notebooks: exported };
-}
-
-const USAGE = `Usage: trainbook export <executed notebooks or folders...> --out <dir> [--title "Course"] [--ipynb] [--sections a,b,c]
-
-Writes one self-contained HTML page per executed notebook (<dir>/<section>/<name>.html) and a
-course index (<dir>/index.html). Pages work offline from file:// and need no Python.
-
-Options:
-  -o, --out <dir>        folder to write into (required)
-  -t, --title <text>     course title (default: "trainbook course")
-      --ipynb            also copy each notebook as <dir>/<section>/<name>.ipynb
-      --sections <list>  comma-separated section names in reading order (default: as found)
-  -h, --help             show this help`;
-
-/**
- * Runs `trainbook export` with the arguments after `export`; returns the process exit code
- * (0 exported, 1 export failed, 2 bad arguments). Prints one line per page and problems to stderr.
- *
- * PyTorch: none.
- *
- * @example
- * process.exitCode = await exportCommand(['build/executed', '--out', 'course', '--title', 'Iris']);
- */
-export async function exportCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        title: { type: 'string', short: 't' },
-        ipynb: { type: 'boolean', default: false },
-        sections: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    process.stderr.write(`trainbook export: ${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (values.out === undefined || values.out === '') {
-    process.stderr.write(`trainbook export: --out <dir> is required\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (positionals.length === 0) {
-    process.stderr.write(`trainbook export: no notebooks given; pass executed .ipynb files or folders\n\n${USAGE}\n`);
-    return 2;
-  }
-  try {
-    const result = await exportCourse(positionals, {
-      outDir: values.out,
-      ...(values.title === undefined ? {} : { title: values.title }),
-      ipynb: values.ipynb === true,
-      sections: (values.sections ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
-    });
-    for (const nb of result.notebooks) {
-      const status = nb.status.kind === 'failed' ? `failed${nb.status.failedCell === undefined ? '' : ` at cell ${nb.status.failedCell}`}` : nb.status.kind === 'ok' ? 'ok' : 'no run record';
-      const kb = (nb.bytes / 1024).toFixed(0);
-      process.stdout.write(`${nb.htmlPath}  ${status}, ${kb} kB${nb.hasPlotly ? ', plotly' : ''}\n`);
-      for (const warning of nb.warnings) process.stderr.write(`warning: ${warning}\n`);
-    }
-    process.stdout.write(`${result.indexPath}  ${result.notebooks.length} notebooks\n`);
-    return 0;
-  } catch (error) {
-    process.stderr.write(`trainbook export: ${(error as Error).message}\n`);
-    return 1;
-  }
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { exportCommand, exportCourse, findNotebooks, type ExportResult } from '../../src/notebook/export.js';
+import { exportCourse, findNotebooks, type ExportResult } from '../../src/notebook/export.js';
 import { ansiToHtml, applyCarriageReturns, escapeHtml, stripAnsi } from '../../src/notebook/html-ansi.js';
 import { MarkdownRenderer, slugify } from '../../src/notebook/html-markdown.js';
 import { MIME_ORDER, newOutputContext, pickMime, renderOutputs } from '../../src/notebook/html-output.js';
@@ -363,23 +363,5 @@ describe('exportCourse and the CLI', () => {
     mkdirSync(join(dir, 'other', 'a'), { recursive: true });
     writeFileSync(join(dir, 'other', 'a', '9-nine.ipynb'), '{}');
     await assert.rejects(findNotebooks([root, join(dir, 'other')]), /9-nine\.ipynb and .*9-nine\.ipynb would both be exported as a\/9-nine\.html/);
-  });
-
-  test('exportCommand exits 2 on bad arguments and 1 on unreadable notebooks, naming the file', async () => {
-    const errors: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => errors.push(String(chunk)) > 0) as typeof process.stderr.write;
-    try {
-      assert.equal(await exportCommand([join(dir, 'in')]), 2);
-      assert.match(errors.join(''), /--out <dir> is required/);
-      assert.equal(await exportCommand(['--out', join(dir, 'x'), '--bogus']), 2);
-      assert.equal(await exportCommand([join(dir, 'missing'), '--out', join(dir, 'x')]), 1);
-      assert.match(errors.join(''), /missing: no such file or folder/);
-      writeFileSync(join(dir, 'broken.ipynb'), '{"nbformat": 3, "cells": []}');
-      assert.equal(await exportCommand([join(dir, 'broken.ipynb'), '--out', join(dir, 'x')]), 1);
-      assert.match(errors.join(''), /broken\.ipynb: nbformat is 3, expected 4/);
-    } finally {
-      process.stderr.write = write;
-    }
   });
 });
