@@ -2,7 +2,7 @@
  * The course index page: sections in order, each notebook with its title, subtitle, run status
  * and run time.
  */
-import { escapeHtml } from './html-ansi.js';
+import { escapeHtml } from '../display/html.js';
 import { formatDuration, statusBadge, type NotebookStatus, type NotebookTitle } from './html-page.js';
 import { pageHead } from './html-style.js';
 

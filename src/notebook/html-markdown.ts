@@ -16,7 +16,7 @@ import shell from 'highlight.js/lib/languages/shell';
 import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import { Marked, type Token, type Tokens } from 'marked';
-import { escapeHtml } from './html-ansi.js';
+import { escapeHtml } from '../display/html.js';
 import type { MimeBundle } from './nbformat.js';
 
 for (const [name, language] of Object.entries({ bash, css, javascript, json, markdown, plaintext, python, shell, typescript, xml })) {

@@ -2,7 +2,8 @@
  * Cell outputs to HTML: streams, errors and rich display data, picking per output the richest
  * MIME type a static page can show.
  */
-import { ansiToHtml, applyCarriageReturns, escapeHtml } from './html-ansi.js';
+import { escapeHtml } from '../display/html.js';
+import { ansiToHtml, applyCarriageReturns } from './html-ansi.js';
 import { highlightCode, type MarkdownRenderer } from './html-markdown.js';
 import { readPlotlyBundle, stripPlotlyBundles } from './html-plotly.js';
 import { joinText, type DisplayDataOutput, type ErrorOutput, type ExecuteResultOutput, type MimeBundle, type Output, type StreamOutput } from './nbformat.js';

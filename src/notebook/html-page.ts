@@ -2,7 +2,7 @@
  * One executed notebook to one self-contained HTML page.
  */
 import { Lexer, marked, type Token, type Tokens } from 'marked';
-import { escapeHtml } from './html-ansi.js';
+import { escapeHtml } from '../display/html.js';
 import { highlightCode, isKnownLanguage, MarkdownRenderer, plainText } from './html-markdown.js';
 import { newOutputContext, renderOutputs } from './html-output.js';
 import { plotlyHeadScript, readPlotlyBundle } from './html-plotly.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { exportCourse, findNotebooks, type ExportResult } from '../../src/notebook/export.js';
-import { ansiToHtml, applyCarriageReturns, escapeHtml, stripAnsi } from '../../src/notebook/html-ansi.js';
+import { ansiToHtml, applyCarriageReturns } from '../../src/notebook/html-ansi.js';
 import { MarkdownRenderer, slugify } from '../../src/notebook/html-markdown.js';
 import { MIME_ORDER, newOutputContext, pickMime, renderOutputs } from '../../src/notebook/html-output.js';
 import { cellDuration, formatDuration, notebookStatus, notebookTitle, renderNotebookPage } from '../../src/notebook/html-page.js';
@@ -41,27 +41,28 @@ const plotlyOutput = (y: number[]): Output => ({
 });
 
 describe('ANSI and escaping', () => {
-  test('escapeHtml escapes the five HTML special characters', () => {
-    assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
-  });
-
-  test('ansiToHtml turns palette colours and bold into classes and escapes the text', () => {
+  test('ansiToHtml turns palette colours into Jupyter-style classes, bold into a style, and escapes the text', () => {
     assert.equal(ansiToHtml(`${ESC}[31mError${ESC}[0m <b>`), '<span class="ansi-red-fg">Error</span> &lt;b&gt;');
-    assert.equal(ansiToHtml(`${ESC}[1;92;44mok${ESC}[22mthin${ESC}[39;49m plain`), '<span class="ansi-green-intense-fg ansi-blue-bg ansi-bold">ok</span><span class="ansi-green-intense-fg ansi-blue-bg">thin</span> plain');
+    assert.equal(
+      ansiToHtml(`${ESC}[1;92;44mok${ESC}[22mthin${ESC}[39;49m plain`),
+      '<span style="font-weight:bold" class="ansi-bright-green-fg ansi-blue-bg">ok</span><span class="ansi-bright-green-fg ansi-blue-bg">thin</span> plain',
+    );
   });
 
   test('ansiToHtml writes 256-colour and 24-bit colours as inline rgb', () => {
-    assert.equal(ansiToHtml(`${ESC}[38;5;208mx`), '<span style="color: rgb(255,135,0)">x</span>');
-    assert.equal(ansiToHtml(`${ESC}[48;2;10;20;30my`), '<span style="background-color: rgb(10,20,30)">y</span>');
+    assert.equal(ansiToHtml(`${ESC}[38;5;208mx`), '<span style="color:rgb(255,135,0)">x</span>');
+    assert.equal(ansiToHtml(`${ESC}[48;2;10;20;30my`), '<span style="background-color:rgb(10,20,30)">y</span>');
     assert.equal(ansiToHtml(`${ESC}[38;5;1mz`), '<span class="ansi-red-fg">z</span>');
   });
 
-  test('ansiToHtml drops cursor moves, line erases and hyperlinks but keeps their text', () => {
-    assert.equal(ansiToHtml(`${ESC}[2K${ESC}[1Gdone ${ESC}]8;;http://x${ESC}\\link${ESC}]8;;${ESC}\\`), 'done link');
+  test('ansiToHtml drops cursor moves and line erases, keeps an https hyperlink and drops a javascript: one', () => {
+    assert.equal(ansiToHtml(`${ESC}[2K${ESC}[1Gdone ${ESC}]8;;https://x.org/a?b="c"${ESC}\\link${ESC}]8;;${ESC}\\`), 'done <a href="https://x.org/a?b=&quot;c&quot;">link</a>');
+    assert.equal(ansiToHtml(`${ESC}]8;;javascript:alert(1)${ESC}\\bad${ESC}]8;;${ESC}\\`), '');
   });
 
-  test('stripAnsi leaves only the text', () => {
-    assert.equal(stripAnsi(`${ESC}[0;31mTypeError${ESC}[0m: bad`), 'TypeError: bad');
+  test('the style of one text does not leak into the next', () => {
+    assert.equal(ansiToHtml(`${ESC}[31mred`), '<span class="ansi-red-fg">red</span>');
+    assert.equal(ansiToHtml('plain'), 'plain');
   });
 
   test('carriage returns overwrite the line and backspaces delete a character', () => {
