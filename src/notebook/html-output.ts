@@ -3,13 +3,12 @@
  * MIME type a static page can show.
  */
 import { escapeHtml } from '../display/html.js';
+import { PLOTLY_MIME, scriptJson } from '../display/plotly.js';
 import { ansiToHtml, applyCarriageReturns } from './html-ansi.js';
 import { highlightCode, type MarkdownRenderer } from './html-markdown.js';
 import { readPlotlyBundle, stripPlotlyBundles } from './html-plotly.js';
 import { joinText, type DisplayDataOutput, type ErrorOutput, type ExecuteResultOutput, type MimeBundle, type Output, type StreamOutput } from './nbformat.js';
 
-/** The plotly figure MIME type (`{data, layout, config, frames}`). */
-export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 /**
  * MIME types the page shows, richest first; an output is shown in the first one it carries.
@@ -53,11 +52,6 @@ function mimeText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && value.every((line) => typeof line === 'string')) return value.join('');
   return JSON.stringify(value, null, 2);
-}
-
-/** JSON for a `<script>`: `<` escaped so no `</script>` or `<!--` can end or confuse the script. */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 function dimension(metadata: Record<string, unknown> | undefined, mime: string, key: 'width' | 'height'): string {

@@ -123,7 +123,7 @@ describe('outputs', () => {
     assert.match(html, /<div id="plot" class="plotly-figure"><\/div><script>\(function \(\) \{ var f = /);
     assert.match(html, /Plotly\.newPlot\("plot"/);
     assert.ok(!html.includes('</script><b>'));
-    assert.ok(html.includes('\\u003c/script>\\u003cb>'));
+    assert.ok(html.includes('\\u003c/script\\u003e\\u003cb\\u003e'), 'the one scriptJson of display/plotly escapes < and > alike');
     assert.equal(context.needsPlotly, true);
   });
 
