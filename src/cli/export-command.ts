@@ -9,16 +9,21 @@ import { parseCommandLine, UsageError } from './args.js';
  *
  * PyTorch: none.
  */
-export const EXPORT_HELP = `Usage: trainbook export <executed notebooks or folders...> --out <dir> [--title "Course"] [--ipynb] [--sections a,b,c]
+export const EXPORT_HELP = `Usage: trainbook export <executed notebooks or folders...> --out <dir> [--title "Course"] [--ipynb] [--sections a,b,c] [--trust]
 
 Writes one self-contained HTML page per executed notebook (<dir>/<section>/<name>.html) and a
 course index (<dir>/index.html). Pages work offline from file:// and need no Python.
+
+As in JupyterLab, markdown is sanitized and a notebook's HTML and JavaScript outputs run script
+only when the notebook is trusted: signed by "jupyter trust" (or saved by your JupyterLab), or
+exported with --trust. Untrusted HTML outputs are shown sanitized; plotly figures draw either way.
 
 Options:
   -o, --out <dir>        folder to write into (required)
   -t, --title <text>     course title (default: "trainbook course")
       --ipynb            also copy each notebook as <dir>/<section>/<name>.ipynb
       --sections <list>  comma-separated section names in reading order (default: as found)
+      --trust            trust every notebook given (ones you executed yourself, e.g. with trainbook run)
   -h, --help             show this help`;
 
 /**
@@ -37,6 +42,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     title: { type: 'string', short: 't' },
     ipynb: { type: 'boolean' },
     sections: { type: 'string' },
+    trust: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help === true) {
@@ -49,12 +55,13 @@ export async function exportCommand(argv: string[]): Promise<number> {
     outDir: values.out,
     ...(values.title === undefined ? {} : { title: values.title }),
     ipynb: values.ipynb === true,
+    trust: values.trust === true,
     sections: (values.sections ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
   });
   for (const nb of result.notebooks) {
     const status = nb.status.kind === 'failed' ? `failed${nb.status.failedCell === undefined ? '' : ` at cell ${nb.status.failedCell}`}` : nb.status.kind === 'ok' ? 'ok' : 'no run record';
     const kb = (nb.bytes / 1024).toFixed(0);
-    process.stdout.write(`${nb.htmlPath}  ${status}, ${kb} kB${nb.hasPlotly ? ', plotly' : ''}\n`);
+    process.stdout.write(`${nb.htmlPath}  ${status}, ${kb} kB${nb.hasPlotly ? ', plotly' : ''}${nb.trusted ? ', trusted' : ''}\n`);
     for (const warning of nb.warnings) process.stderr.write(`warning: ${warning}\n`);
   }
   process.stdout.write(`${result.indexPath}  ${result.notebooks.length} notebooks\n`);

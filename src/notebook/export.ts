@@ -2,9 +2,10 @@
  * `trainbook export`: executed notebooks to a folder of self-contained HTML pages with a course
  * index, readable offline from `file://` (no Python, no network).
  */
-import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { readNotebook } from './nbformat.js';
+import { parseNotebook } from './nbformat.js';
+import { isTrustedByJupyter, type TrustStore } from './trust.js';
 import { renderIndexPage, type IndexSection } from './html-index.js';
 import { notebookTitle, renderNotebookPage, type NotebookStatus, type NotebookTitle } from './html-page.js';
 import { readPlotlyBundle } from './html-plotly.js';
@@ -22,6 +23,16 @@ export interface ExportOptions {
    * @default [] (order found: inputs as given, folders' subfolders by name)
    */
   sections?: string[];
+  /**
+   * Trust every notebook: HTML outputs keep their scripts and JavaScript outputs run, as for a
+   * notebook you executed yourself. Otherwise each notebook is trusted only when Jupyter trusts it
+   * (its signature is in the user's `nbsignatures.db`, see `isTrustedByJupyter`), and untrusted
+   * notebooks' HTML is sanitized, as JupyterLab shows them.
+   * @default false
+   */
+  trust?: boolean;
+  /** Where Jupyter's trust database is read. @default the user's Jupyter data folder */
+  trustStore?: TrustStore;
 }
 
 /** One notebook found in the inputs. */
@@ -44,6 +55,8 @@ export interface ExportedNotebook extends NotebookSource {
   status: NotebookStatus;
   /** Whether the page inlines plotly.js. */
   hasPlotly: boolean;
+  /** Whether the notebook was trusted (by `trust: true` or by Jupyter's signature). */
+  trusted: boolean;
   /** Size of the page in bytes. */
   bytes: number;
   warnings: string[];
@@ -141,7 +154,14 @@ export async function exportCourse(inputs: readonly string[], options: ExportOpt
   const sources = await findNotebooks(inputs, options.sections ?? []);
   const outDir = options.outDir;
   const plotlyBundle = readPlotlyBundle();
-  const loaded = await Promise.all(sources.map(async (source) => ({ source, notebook: await readNotebook(source.path) })));
+  const loaded = await Promise.all(
+    sources.map(async (source) => {
+      const text = await readFile(source.path, 'utf8');
+      const notebook = parseNotebook(text, source.path);
+      const trusted = options.trust === true || (await isTrustedByJupyter(text, options.trustStore));
+      return { source, notebook, trusted };
+    }),
+  );
 
   const htmlPathOf = (s: NotebookSource): string => join(outDir, ...s.section.split('/'), `${s.name}.html`);
   // Titles first, so prev/next links can carry them.
@@ -151,7 +171,7 @@ export async function exportCourse(inputs: readonly string[], options: ExportOpt
   }
 
   const exported: ExportedNotebook[] = [];
-  for (const [i, { source, notebook }] of loaded.entries()) {
+  for (const [i, { source, notebook, trusted }] of loaded.entries()) {
     const htmlPath = htmlPathOf(source);
     const pageDir = dirname(htmlPath);
     const neighbour = (j: number): { href: string; title: string } | undefined => {
@@ -172,6 +192,7 @@ export async function exportCourse(inputs: readonly string[], options: ExportOpt
         ipynbHref: ipynbPath === undefined ? undefined : encodeURIComponent(`${source.name}.ipynb`),
         baseDir: dirname(source.path),
         plotlyBundle,
+        trusted,
       });
     } catch (error) {
       throw new Error(`${source.path}: ${(error as Error).message}`);
@@ -186,6 +207,7 @@ export async function exportCourse(inputs: readonly string[], options: ExportOpt
       title: page.title,
       status: page.status,
       hasPlotly: page.hasPlotly,
+      trusted: page.trusted,
       bytes: Buffer.byteLength(page.html),
       warnings: page.warnings.map((w) => `${source.path}: ${w}`),
     });

@@ -16,8 +16,8 @@ import { copyFixtureCourse, FIXTURE_COURSE } from '../fixtures/export/load.js';
 const ESC = '\x1b';
 const bundle = readPlotlyBundle();
 
-function render(outputs: Output[]): string {
-  return renderOutputs(outputs, newOutputContext(new MarkdownRenderer()));
+function render(outputs: Output[], trusted = true): string {
+  return renderOutputs(outputs, newOutputContext(new MarkdownRenderer(), bundle, trusted));
 }
 
 function nb(cells: Cell[], metadata: Record<string, unknown> = {}): Notebook {
@@ -90,7 +90,7 @@ describe('outputs', () => {
     assert.match(html, /<pre class="output-text">Tensor &lt;float32&gt;\n\[1, 2\]<\/pre>/);
   });
 
-  test('text/html is inserted as is, scripts included', () => {
+  test('text/html of a trusted notebook is inserted as is, scripts included', () => {
     const html = render([{ output_type: 'display_data', data: { 'text/html': '<table><tr><td>1</td></tr></table><script>window.x = 1 < 2;</script>', 'text/plain': 'table' }, metadata: {} }]);
     assert.ok(html.includes('<div class="output-html"><table><tr><td>1</td></tr></table><script>window.x = 1 < 2;</script></div>'));
   });
@@ -147,6 +147,50 @@ describe('outputs', () => {
   });
 });
 
+describe('what a notebook cannot carry into the page', () => {
+  test('an image output that is not base64 is not written into src, and says so', () => {
+    const context = newOutputContext(new MarkdownRenderer(), bundle, true);
+    const html = renderOutputs([{ output_type: 'display_data', data: { 'image/png': 'iVBOR" onerror="alert(1)' }, metadata: {} }], context);
+    assert.ok(!html.includes('onerror'), html);
+    assert.match(html, /This image\/png output is not valid base64 and is not shown/);
+    assert.match(context.warnings.join('\n'), /image\/png output is not base64 \(it starts "iVBOR\\" onerror/);
+  });
+
+  test('markdown keeps tables, images, code and anchors but loses script, event handlers and javascript: links', () => {
+    const md = new MarkdownRenderer();
+    const html = md.render('# T <img src="x" onerror="alert(1)">\n\n<script>alert(2)</script>\n\n[a](javascript:alert(3)) <a href="javascript:alert(4)">b</a>\n\n![i](data:image/png;base64,iVBORw==)\n\n| a |\n| - |\n| 1 |\n\n$x^2$\n');
+    for (const bad of ['onerror', '<script', 'javascript:', 'alert(']) assert.ok(!html.includes(bad), `${bad} in ${html}`);
+    assert.match(html, /<h1 id="t">T <img src="x"><a class="anchor" href="#t"/);
+    assert.match(html, /<img src="data:image\/png;base64,iVBORw==" alt="i">/);
+    assert.match(html, /<td>1<\/td>/);
+    assert.match(html, /\$x\^2\$/);
+  });
+
+  test('a title carries no markup that runs script into the page or the index', () => {
+    const title = notebookTitle(nb([mdCell('# Intro <img src=x onerror="alert(1)"> & more\n\n> sub <svg onload="alert(2)"></svg>')]), 'f');
+    assert.equal(title.title, 'Intro  & more');
+    assert.ok(!title.titleHtml.includes('onerror') && !(title.subtitleHtml ?? '').includes('onload'), JSON.stringify(title));
+  });
+
+  test('an untrusted notebook shows its HTML sanitized and passes over its JavaScript; a trusted one runs both', () => {
+    const outputs: Output[] = [
+      { output_type: 'display_data', data: { 'text/html': '<b>hi</b><script>alert(1)</script>' }, metadata: {} },
+      { output_type: 'display_data', data: { 'application/javascript': 'element.textContent = 1', 'text/plain': 'js' }, metadata: {} },
+      { output_type: 'display_data', data: { 'application/javascript': 'alert(2)' }, metadata: {} },
+    ];
+    const untrusted = newOutputContext(new MarkdownRenderer(), bundle, false);
+    const shown = renderOutputs(outputs, untrusted);
+    assert.ok(!shown.includes('<script') && !shown.includes('alert('), shown);
+    assert.match(shown, /<div class="output-html"><b>hi<\/b><\/div>/);
+    assert.match(shown, /<pre class="output-text">js<\/pre>/);
+    assert.match(shown, /not shown: the notebook is not trusted/);
+    assert.equal(untrusted.untrustedOutputs, 3);
+    const trusted = renderOutputs(outputs, newOutputContext(new MarkdownRenderer(), bundle, true));
+    assert.match(trusted, /<script>alert\(1\)<\/script>/);
+    assert.match(trusted, /<div class="output-javascript"><\/div><script>\(function \(element\) \{\nelement\.textContent = 1\n\}\)\(document\.currentScript\.previousElementSibling\);<\/script>/);
+  });
+});
+
 describe('markdown', () => {
   test('headings get unique anchors, GFM tables render, code in fences is escaped', () => {
     const md = new MarkdownRenderer();
@@ -155,7 +199,7 @@ describe('markdown', () => {
     assert.match(html, /<h2 id="loss">/);
     assert.match(html, /<h2 id="loss-1">/);
     assert.match(html, /<table>\n<thead>\n<tr>\n<th>a<\/th>/);
-    assert.match(html, /<span class="hljs-string">&quot;&lt;b&gt;&quot;<\/span>/);
+    assert.match(html, /<span class="hljs-string">"&lt;b&gt;"<\/span>/);
     assert.equal(slugify('Step 3: `zero_grad()` & backward!'), 'step-3-zero_grad--backward');
   });
 
@@ -187,7 +231,7 @@ describe('plotly.js in pages', () => {
   const waiting: Output = { output_type: 'display_data', data: { 'text/html': '<div id="w"></div><script>(function d(){ if (window.Plotly) window.Plotly.newPlot("w", []); else setTimeout(d, 25); })();</script>' }, metadata: {} };
 
   test('plotly.js appears once per page with several figures and outputs that embedded it', () => {
-    const page = renderNotebookPage(nb([codeCell([embedded(1)]), codeCell([plotlyOutput([1, 2]), plotlyOutput([3])]), codeCell([embedded(2), waiting])]));
+    const page = renderNotebookPage(nb([codeCell([embedded(1)]), codeCell([plotlyOutput([1, 2]), plotlyOutput([3])]), codeCell([embedded(2), waiting])]), { trusted: true });
     assert.equal(countPlotlyBundles(page.html), 1);
     assert.equal(page.html.split(bundle).length - 1, 1);
     assert.equal(page.html.match(/data-trainbook-plotly/g)?.length, 1);
@@ -199,7 +243,7 @@ describe('plotly.js in pages', () => {
   });
 
   test('an output that only draws with window.Plotly still gets plotly.js in the page', () => {
-    const page = renderNotebookPage(nb([codeCell([waiting])]));
+    const page = renderNotebookPage(nb([codeCell([waiting])]), { trusted: true });
     assert.equal(page.hasPlotly, true);
     assert.equal(countPlotlyBundles(page.html), 1);
   });
@@ -297,7 +341,7 @@ describe('exportCourse and the CLI', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tb-export-'));
     copyFixtureCourse(join(dir, 'in'));
-    result = await exportCourse([join(dir, 'in')], { outDir: join(dir, 'out'), title: 'Fixture <course>', ipynb: true, sections: ['iris'] });
+    result = await exportCourse([join(dir, 'in')], { outDir: join(dir, 'out'), title: 'Fixture <course>', ipynb: true, sections: ['iris'], trust: true });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
