@@ -97,10 +97,12 @@ test('export is a command of the one CLI: 2 on bad arguments, 1 naming an unread
   const broken = trainbook(['export', join(dir, 'broken.ipynb'), '--out', join(dir, 'x')]);
   assert.equal(broken.code, 1);
   assert.match(broken.stderr, /broken\.ipynb: nbformat is 3, expected 4/);
-  const ok = trainbook(['export', join(fixtures, 'ts-pass.ipynb'), '-o', join(dir, 'out'), '-t', 'One']);
+  const ok = trainbook(['export', join(fixtures, 'ts-pass.ipynb'), '-o', join(dir, 'out'), '-t', 'One'], { JUPYTER_DATA_DIR: join(dir, 'no-jupyter') });
   assert.equal(ok.code, 0, ok.stderr);
-  assert.match(ok.stdout, /ts-pass\.html .*\n.*index\.html  1 notebooks/);
+  assert.match(ok.stdout, /ts-pass\.html  no run record, \d+ kB\n.*index\.html  1 notebooks/);
   assert.ok(readFileSync(join(dir, 'out', 'index.html'), 'utf8').includes('One'));
+  const trusted = trainbook(['export', join(fixtures, 'ts-pass.ipynb'), '-o', join(dir, 'out'), '--trust']);
+  assert.match(trusted.stdout, /ts-pass\.html  no run record, \d+ kB, trusted\n/);
   assert.match(trainbook(['export', '--help']).stdout, /Usage: trainbook export/);
 });
 
