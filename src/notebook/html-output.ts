@@ -8,7 +8,7 @@ import { ansiToHtml, applyCarriageReturns } from './html-ansi.js';
 import { highlightCode, type MarkdownRenderer } from './html-markdown.js';
 import { readPlotlyBundle, stripPlotlyBundles } from './html-plotly.js';
 import { sanitizeHtml } from './sanitize.js';
-import { joinText, type DisplayDataOutput, type ErrorOutput, type ExecuteResultOutput, type MimeBundle, type Output, type StreamOutput } from './nbformat.js';
+import { joinText, type DisplayDataOutput, type ErrorOutput, type ExecuteResultOutput, type Output, type StreamOutput } from './nbformat.js';
 
 
 /**
@@ -36,7 +36,7 @@ const RUNS_SCRIPT: ReadonlySet<string> = new Set(['application/javascript']);
  * The MIME type of `data` that the page shows, or undefined when none is showable. An untrusted
  * notebook's JavaScript is passed over (JupyterLab's "prefer a safe MIME type").
  */
-export function pickMime(data: MimeBundle, trusted = true): string | undefined {
+export function pickMime(data: DisplayDataOutput['data'], trusted = true): string | undefined {
   return MIME_ORDER.find((mime) => data[mime] !== undefined && data[mime] !== null && (trusted || !RUNS_SCRIPT.has(mime)));
 }
 

@@ -17,13 +17,6 @@ import type { ErrorObject } from 'ajv';
 export type MultilineString = nb.MultilineString;
 
 /**
- * Output data keyed by MIME type (`text/plain`, `text/html`, `image/png`, ...).
- *
- * PyTorch: none.
- */
-export type MimeBundle = nb.IMimeBundle;
-
-/**
  * An output's metadata (`{ "image/png": { "width": 300 } }`).
  *
  * PyTorch: none.
@@ -71,7 +64,7 @@ export type Output = StreamOutput | DisplayDataOutput | ExecuteResultOutput | Er
  *
  * PyTorch: none.
  */
-export type Attachments = Record<string, MimeBundle>;
+export type Attachments = Record<string, nb.IMimeBundle>;
 
 /**
  * A code cell (the `id` that nbformat 4.5 requires; outputs of the kinds the schema admits).
@@ -303,8 +296,8 @@ function sortKeys(value: unknown): unknown {
 /** Store text fields as line lists, as Jupyter writes them (smaller diffs). */
 function splitForStorage(notebook: Notebook): Notebook {
   const split = (text: MultilineString): string[] => splitLines(joinText(text));
-  const splitBundle = (bundle: MimeBundle): MimeBundle => {
-    const out: MimeBundle = {};
+  const splitBundle = (bundle: nb.IMimeBundle): nb.IMimeBundle => {
+    const out: nb.IMimeBundle = {};
     for (const [mime, value] of Object.entries(bundle)) {
       const isText = mime.startsWith('text/') || mime === 'image/svg+xml';
       out[mime] = isText && (typeof value === 'string' || Array.isArray(value)) ? split(value as MultilineString) : value;
