@@ -12,7 +12,14 @@ let purifier: { purify: DOMPurify; window: JSDOM['window'] } | undefined;
 function instance(): { purify: DOMPurify; window: JSDOM['window'] } {
   if (purifier === undefined) {
     const { window } = new JSDOM('');
-    purifier = { purify: createDOMPurify(window), window };
+    const purify = createDOMPurify(window);
+    // DOMPurify drops any id that is also a `document` property ("title", "images", "links") to stop
+    // DOM clobbering, but a heading's id is not a named property of `document`, so a heading anchor
+    // made of slug characters stays (JupyterLab adds its anchors after sanitizing, to the same effect).
+    purify.addHook('uponSanitizeAttribute', (node, data) => {
+      if (data.attrName === 'id' && /^H[1-6]$/.test(node.nodeName) && /^[\p{L}\p{N}\p{M}_-]+$/u.test(data.attrValue)) data.forceKeepAttr = true;
+    });
+    purifier = { purify, window };
   }
   return purifier;
 }

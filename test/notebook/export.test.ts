@@ -166,6 +166,13 @@ describe('what a notebook cannot carry into the page', () => {
     assert.match(html, /\$x\^2\$/);
   });
 
+  test('headings named like document properties keep their anchors; other clobbering ids and names go', () => {
+    const html = new MarkdownRenderer().render('## Title\n\n## Images\n\n<img name="currentScript" id="cookie" src="x">');
+    assert.match(html, /<h2 id="title">Title<a class="anchor" href="#title"/);
+    assert.match(html, /<h2 id="images">/);
+    assert.match(html, /<img src="x">/);
+  });
+
   test('a title carries no markup that runs script into the page or the index', () => {
     const title = notebookTitle(nb([mdCell('# Intro <img src=x onerror="alert(1)"> & more\n\n> sub <svg onload="alert(2)"></svg>')]), 'f');
     assert.equal(title.title, 'Intro  & more');
