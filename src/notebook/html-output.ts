@@ -7,7 +7,7 @@ import { PLOTLY_MIME, scriptJson } from '../display/plotly.js';
 import { ansiToHtml, applyCarriageReturns } from './html-ansi.js';
 import { highlightCode, type MarkdownRenderer } from './html-markdown.js';
 import { readPlotlyBundle, stripPlotlyBundles } from './html-plotly.js';
-import { sanitizeHtml } from './sanitize.js';
+import { sanitizeHtmlCounting } from './sanitize.js';
 import { joinText, type DisplayDataOutput, type ErrorOutput, type ExecuteResultOutput, type Output, type StreamOutput } from './nbformat.js';
 
 
@@ -57,7 +57,7 @@ export interface OutputContext {
   trusted: boolean;
   /** Problems met while rendering (an image that is not base64), for the caller to report. */
   warnings: string[];
-  /** Number of HTML outputs shown sanitized and JavaScript outputs left out because the notebook is not trusted. */
+  /** Number of HTML outputs that lost script when sanitized and JavaScript outputs left out, because the notebook is not trusted. */
   untrustedOutputs: number;
 }
 
@@ -113,8 +113,8 @@ export function renderMime(mime: string, value: unknown, metadata: Record<string
       // An output that only carried plotly.js (liveChart shows the library as its own output) leaves nothing to see.
       if (scan.removedBundles > 0 && scan.html.replace(/<script\b[\s\S]*?<\/script\s*>/gi, '').trim() === '') return '';
       if (!context.trusted) {
-        const safe = sanitizeHtml(scan.html);
-        if (safe !== scan.html) context.untrustedOutputs += 1;
+        const { html: safe, removed } = sanitizeHtmlCounting(scan.html);
+        if (removed > 0) context.untrustedOutputs += 1;
         return safe.trim() === '' ? '' : `<div class="output-html">${safe}</div>`;
       }
       if (scan.usesPlotly) context.needsPlotly = true;

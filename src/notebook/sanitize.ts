@@ -37,7 +37,19 @@ function instance(): { purify: DOMPurify; window: JSDOM['window'] } {
  * sanitizeHtml('<img src=x onerror="alert(1)"><b>ok</b>') // '<img src="x"><b>ok</b>'
  */
 export function sanitizeHtml(html: string): string {
-  return instance().purify.sanitize(html);
+  return sanitizeHtmlCounting(html).html;
+}
+
+/**
+ * {@link sanitizeHtml}, also saying how many elements and attributes it removed (0 when the HTML
+ * was already safe, even if its serialisation changed).
+ *
+ * PyTorch: none.
+ */
+export function sanitizeHtmlCounting(html: string): { html: string; removed: number } {
+  const { purify } = instance();
+  const safe = purify.sanitize(html);
+  return { html: safe, removed: purify.removed.length };
 }
 
 /**
