@@ -69,7 +69,11 @@ export function newOutputContext(markdown: MarkdownRenderer, plotlyBundle: strin
 // Standard base64 (RFC 4648 section 4), padded or not, with line breaks allowed as Jupyter stores them.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
 
-/** `text` without its whitespace, when it is base64; undefined otherwise. */
+/**
+ * `text` without its whitespace, when it is base64; undefined otherwise (it could break out of a `src` attribute).
+ *
+ * PyTorch: none.
+ */
 export function base64Payload(text: string): string | undefined {
   const compact = text.replace(/\s/g, '');
   return BASE64.test(compact) ? compact : undefined;

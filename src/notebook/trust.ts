@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { isLosslessNumber, parse as parseLossless } from 'lossless-json';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 
-/** The HMAC algorithm nbformat signs with by default (`NotebookNotary.algorithm`). */
+/** The HMAC algorithm nbformat signs with by default (`NotebookNotary.algorithm`). PyTorch: none. */
 export const SIGNATURE_ALGORITHM = 'sha256';
 
 /**
@@ -55,7 +55,14 @@ function pythonFloat(x: number): string {
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
-/** Python's `str()` of the number a JSON literal parses to (`json.loads` makes an int when there is no `.`, `e` or `E`). */
+/**
+ * Python's `str()` of the number a JSON literal parses to (`json.loads` makes an int when there is no `.`, `e` or `E`).
+ *
+ * PyTorch: none.
+ *
+ * @example
+ * pythonNumberText('1e-5') // '1e-05'
+ */
 export function pythonNumberText(literal: string): string {
   return /[.eE]/.test(literal) ? pythonFloat(Number(literal)) : BigInt(literal).toString();
 }
@@ -131,7 +138,7 @@ function loadSqlJs(): Promise<SqlJsStatic> {
   return sqlJs;
 }
 
-/** Where {@link isTrustedByJupyter} looks. */
+/** Where {@link isTrustedByJupyter} looks. PyTorch: none. */
 export interface TrustStore {
   /** Jupyter's data folder. @default jupyterDataDir() */
   dataDir?: string;
