@@ -20,7 +20,7 @@ function render(outputs: Output[], trusted = true): string {
   return renderOutputs(outputs, newOutputContext(new MarkdownRenderer(), bundle, trusted));
 }
 
-function nb(cells: Cell[], metadata: Record<string, unknown> = {}): Notebook {
+function nb(cells: Cell[], metadata: Notebook['metadata'] = {}): Notebook {
   return { nbformat: 4, nbformat_minor: 5, metadata, cells };
 }
 
@@ -143,7 +143,7 @@ describe('outputs', () => {
     const expected = ['application/vnd.plotly.v1+json', 'text/html', 'image/svg+xml', 'image/png', 'text/markdown', 'text/plain'];
     assert.deepEqual(order.filter((m) => expected.includes(m)), expected);
     assert.equal(pickMime({ 'text/plain': 'a', 'image/png': 'b' }), 'image/png');
-    assert.equal(pickMime({ 'application/x-unknown': 1 }), undefined);
+    assert.equal(pickMime({ 'application/x-unknown': 'x' }), undefined);
   });
 });
 

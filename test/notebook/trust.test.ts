@@ -100,7 +100,7 @@ describe('Jupyter trust from Node', { skip }, () => {
   });
 
   test('the data folder follows JUPYTER_DATA_DIR, then XDG_DATA_HOME, as jupyter --data-dir does', () => {
-    const probe = (env: Record<string, string>): string =>
+    const probe = (env: Record<string, string | undefined>): string =>
       spawnSync('jupyter', ['--data-dir'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env } }).stdout.trim();
     for (const env of [{ JUPYTER_DATA_DIR: '/tmp/x-data' }, { XDG_DATA_HOME: '/tmp/xdg' }, {}]) {
       assert.equal(jupyterDataDir({ HOME: process.env.HOME, ...env }, 'linux'), probe(env), JSON.stringify(env));
