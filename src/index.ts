@@ -5,7 +5,6 @@
  */
 
 // --- data ---
-export { Generator, deriveSeed, permutation, shuffle } from './data/random.js';
 export { TorchGenerator, torchEpochOrder } from './data/torch-generator.js';
 export { Subset, isBatchDataset } from './data/dataset.js';
 export type { BatchDataset, Batched, BatchedTensor, Dataset, Unbatched, UnbatchedTensor } from './data/dataset.js';
@@ -24,6 +23,7 @@ export { clipGradNorm } from './train/clip-grad-norm.js';
 export type { ClippedGrads } from './train/clip-grad-norm.js';
 export { StepLR } from './train/step-lr.js';
 export type { LearningRateHolder, StepLROptions } from './train/step-lr.js';
+export { torchLinearInit, type TorchLinearInitOptions } from './train/linear-init.js';
 export { ACCELERATOR_NAMES, currentAccelerator } from './train/accelerator.js';
 export type { Accelerator, AcceleratorName, CurrentAcceleratorOptions } from './train/accelerator.js';
 export { useFastWasmKernels, type FastWasmKernels, type FastWasmKernelsOptions } from './train/wasm-kernels.js';
@@ -120,5 +120,4 @@ export {
   type FashionMNISTArrays,
   type FashionMNISTOptions,
 } from './vision/fashion-mnist.js';
-export { lcgUniform, torchLinearInit, type TorchLinearInitOptions } from './vision/linear-init.js';
 export { grayscalePng, showImages, type LabelledImages, type ShowImagesOptions } from './vision/show-images.js';

@@ -31,6 +31,11 @@ describe('randomSplit', () => {
     assert.deepEqual(parts.map(examples), [irisSplit.train, irisSplit.val, irisSplit.test]);
   });
 
+  it('takes { seed: n } as short for { generator: new TorchGenerator(n) } (the shipped Iris split for seed 20)', () => {
+    const parts = randomSplit(range(150), [0.7, 0.2, 0.1], { seed: 20 });
+    assert.deepEqual(parts.map(examples), [irisSplit.train, irisSplit.val, irisSplit.test]);
+  });
+
   it('with one TorchGenerator makes PyTorch\'s two successive splits (6,000 / 1,600, then 5,700 / 300)', () => {
     for (const { seed, randomSplit: expected } of torchGolden.seeds) {
       const generator = new TorchGenerator(BigInt(seed));
