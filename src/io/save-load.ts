@@ -128,6 +128,11 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<tf.
  *
  * @param path - the directory, or its `model.json`.
  * @returns the model, with its weights; the caller disposes it (`model.dispose()`).
+ * @example
+ * ```ts
+ * await saveModel(model, 'iris-model');
+ * const loaded = await loadModel('iris-model'); // same architecture, same weights
+ * ```
  */
 export async function loadModel(path: string): Promise<tf.LayersModel> {
   return tf.loadLayersModel(fileSystem(path));
@@ -189,8 +194,18 @@ export interface LoadStateDictResult {
 }
 
 /**
+ * Reads a state dictionary from a file written by {@link saveStateDict} (or any safetensors file
+ * with F32, I32 or BOOL tensors). The caller disposes the tensors (`tf.dispose(Object.values(dict))`).
+ *
+ * PyTorch: `torch.load(path)` of a saved `state_dict`.
+ *
+ * @param path - the `.safetensors` file.
+ * @returns tensors by name.
+ */
+export function loadStateDict(path: string): Record<string, tf.Tensor>;
+/**
  * Copies weights into `model` from a dictionary made by {@link stateDict} (of a model of the same
- * architecture) or read by {@link loadStateDictFile}.
+ * architecture) or read by `loadStateDict(path)`, or straight from such a file.
  *
  * Everything is checked before any weight changes: with `strict` (the default) missing and
  * unexpected keys are errors; a shape or dtype mismatch is always an error. The model copies the
@@ -206,19 +221,38 @@ export interface LoadStateDictResult {
  * @returns the missing and unexpected keys (both empty when `strict`).
  * @example
  * ```ts
- * const newModel = makeModel();
- * loadStateDict(newModel, loadStateDictFile('model.safetensors'));
+ * const saved = loadStateDict('model.safetensors'); // torch.load
+ * loadStateDict(newModel, saved);                   // newModel.load_state_dict(saved)
+ * tf.dispose(Object.values(saved));
  * ```
  */
 export function loadStateDict(
   model: tf.LayersModel,
   dictOrPath: Record<string, tf.Tensor> | string,
+  options?: LoadStateDictOptions,
+): LoadStateDictResult;
+export function loadStateDict(
+  modelOrPath: tf.LayersModel | string,
+  dictOrPath?: Record<string, tf.Tensor> | string,
   options: LoadStateDictOptions = {},
+): LoadStateDictResult | Record<string, tf.Tensor> {
+  if (typeof modelOrPath === 'string') return readStateDictFile(modelOrPath);
+  if (dictOrPath === undefined) {
+    throw new Error('loadStateDict: got a model but no state dict; call loadStateDict(model, dictOrPath)');
+  }
+  return copyStateDict(modelOrPath, dictOrPath, options);
+}
+
+/** `model.load_state_dict(dict)`: the work of {@link loadStateDict} with a model. */
+function copyStateDict(
+  model: tf.LayersModel,
+  dictOrPath: Record<string, tf.Tensor> | string,
+  options: LoadStateDictOptions,
 ): LoadStateDictResult {
   if (typeof dictOrPath === 'string') {
-    const fromFile = loadStateDictFile(dictOrPath);
+    const fromFile = readStateDictFile(dictOrPath);
     try {
-      return loadStateDict(model, fromFile, options);
+      return copyStateDict(model, fromFile, options);
     } finally {
       tf.dispose(Object.values(fromFile));
     }
@@ -326,23 +360,13 @@ export async function saveStateDict(dictOrModel: Record<string, tf.Tensor> | tf.
   writeFileSync(path, Buffer.concat([lengthBytes, headerBytes, ...chunks]));
 }
 
-/**
- * Reads a state dictionary written by {@link saveStateDict} (or any safetensors file with F32, I32
- * or BOOL tensors).
- *
- * Ownership: the caller disposes the returned tensors (`tf.dispose(Object.values(dict))`).
- *
- * PyTorch: `torch.load(path)` of a saved `state_dict`.
- *
- * @param path - the `.safetensors` file.
- * @returns tensors by name.
- */
-export function loadStateDictFile(path: string): Record<string, tf.Tensor> {
+/** `torch.load(path)`: the work of {@link loadStateDict} with a path. */
+function readStateDictFile(path: string): Record<string, tf.Tensor> {
   if (!existsSync(path)) {
-    throw new Error(`loadStateDictFile: file not found: ${path} ${where(path)}`);
+    throw new Error(`loadStateDict: file not found: ${path} ${where(path)}`);
   }
   const file = readFileSync(path);
-  const bad = (why: string): Error => new Error(`loadStateDictFile: ${path} is not a safetensors file: ${why}`);
+  const bad = (why: string): Error => new Error(`loadStateDict: ${path} is not a safetensors file: ${why}`);
   if (file.byteLength < 8) throw bad(`only ${file.byteLength} bytes`);
   const headerLength = Number(file.readBigUInt64LE(0));
   if (8 + headerLength > file.byteLength) throw bad(`header length ${headerLength} exceeds the file size ${file.byteLength}`);
@@ -375,51 +399,8 @@ export function loadStateDictFile(path: string): Record<string, tf.Tensor> {
         break;
       default:
         tf.dispose(Object.values(dict));
-        throw new Error(`loadStateDictFile: ${path}: tensor ${name} has dtype ${entry.dtype}; trainbook reads F32, I32 and BOOL`);
+        throw new Error(`loadStateDict: ${path}: tensor ${name} has dtype ${entry.dtype}; trainbook reads F32, I32 and BOOL`);
     }
   }
   return dict;
-}
-
-/** Options of {@link allClose}. */
-export interface AllCloseOptions {
-  /**
-   * Relative tolerance.
-   * @default 1e-5
-   */
-  rtol?: number;
-  /**
-   * Absolute tolerance.
-   * @default 1e-8
-   */
-  atol?: number;
-}
-
-/**
- * Whether two tensors are equal within tolerances: `|a - b| <= atol + rtol * |b|` for every
- * element. NaN is never close to anything; equal infinities are close.
- *
- * PyTorch: `torch.allclose(a, b, rtol=1e-5, atol=1e-8)`. Deviations: the shapes must be equal
- * (no broadcasting) or it throws, naming both shapes; dtypes may differ (values are compared as
- * numbers).
- *
- * @example
- * ```ts
- * allClose(model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor); // true
- * ```
- */
-export function allClose(a: tf.Tensor, b: tf.Tensor, options: AllCloseOptions = {}): boolean {
-  const { rtol = 1e-5, atol = 1e-8 } = options;
-  if (!tf.util.arraysEqual(a.shape, b.shape)) {
-    throw new Error(`allClose: shapes differ, [${a.shape.join(', ')}] vs [${b.shape.join(', ')}]; compare tensors of the same shape`);
-  }
-  const x = a.dataSync();
-  const y = b.dataSync();
-  for (let i = 0; i < x.length; i++) {
-    const u = Number(x[i]);
-    const v = Number(y[i]);
-    if (u === v) continue;
-    if (!(Math.abs(u - v) <= atol + rtol * Math.abs(v))) return false;
-  }
-  return true;
 }

@@ -106,7 +106,7 @@ export class TextClassificationModel {
 
   /**
    * Copies parameters from a dictionary with the names and shapes of {@link stateDict} (e.g. from
-   * `loadStateDictFile(path)`). Everything is checked before anything changes; the caller still
+   * `loadStateDict(path)`). Everything is checked before anything changes; the caller still
    * owns the dictionary. PyTorch: `model.load_state_dict(state_dict)` (strict).
    */
   loadStateDict(dict: Record<string, tf.Tensor>): void {

@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { allClose } from '../../src/train/all-close.js';
 import {
-  allClose,
   fileSystem,
   loadModel,
   loadStateDict,
-  loadStateDictFile,
   saveModel,
   saveStateDict,
   stateDict,
@@ -185,7 +184,7 @@ describe('stateDict and loadStateDict', () => {
   });
 });
 
-describe('saveStateDict and loadStateDictFile', () => {
+describe('saveStateDict and loadStateDict(path)', () => {
   before(async () => {
     await tf.setBackend('wasm');
   });
@@ -205,7 +204,7 @@ describe('saveStateDict and loadStateDictFile', () => {
     assert.deepEqual(header['layers.0.kernel'].shape, [4, 16]);
     assert.equal(header['layers.0.kernel'].dtype, 'F32');
 
-    const back = loadStateDictFile(path);
+    const back = loadStateDict(path);
     assert.deepEqual(Object.keys(back).sort(), Object.keys(dict).sort());
     for (const key of Object.keys(dict)) {
       assert.equal(back[key]!.dtype, dict[key]!.dtype, key);
@@ -242,24 +241,9 @@ describe('saveStateDict and loadStateDictFile', () => {
   });
 
   it('explains a missing or foreign file', () => {
-    assert.throws(() => loadStateDictFile(join(dir, 'none.safetensors')), /loadStateDictFile: file not found: .*none.safetensors \(resolved to /);
+    assert.throws(() => loadStateDict(join(dir, 'none.safetensors')), /loadStateDict: file not found: .*none.safetensors \(resolved to /);
     const junk = join(dir, 'junk.safetensors');
     writeFileSync(junk, 'hello world, not weights');
-    assert.throws(() => loadStateDictFile(junk), /is not a safetensors file: header length \d+ exceeds the file size 24/);
-  });
-});
-
-describe('allClose', () => {
-  it('uses |a - b| <= atol + rtol * |b| like torch.allclose', () => {
-    const a = tf.tensor1d([1, 2, 1000]);
-    assert.equal(allClose(a, tf.tensor1d([1, 2, 1000.009])), true); // 0.009 <= 1e-8 + 1e-5 * 1000.009
-    assert.equal(allClose(a, tf.tensor1d([1, 2, 1000.02])), false);
-    assert.equal(allClose(a, tf.tensor1d([1.1, 2, 1000]), { atol: 0.2 }), true);
-    assert.equal(allClose(tf.tensor1d([Number.NaN]), tf.tensor1d([Number.NaN])), false);
-    assert.equal(allClose(tf.tensor1d([Number.POSITIVE_INFINITY]), tf.tensor1d([Number.POSITIVE_INFINITY])), true);
-  });
-
-  it('throws on different shapes, naming both', () => {
-    assert.throws(() => allClose(tf.zeros([2, 3]), tf.zeros([3, 2])), /allClose: shapes differ, \[2, 3\] vs \[3, 2\]/);
+    assert.throws(() => loadStateDict(junk), /is not a safetensors file: header length \d+ exceeds the file size 24/);
   });
 });
