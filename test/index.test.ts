@@ -1,0 +1,105 @@
+// The public API: what `src/index.ts` exports, and that the notebooks use nothing else.
+//
+// Growing the API is a decision: adding an export means adding its name below (and to the README's
+// table), in the same change.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import ts from 'typescript';
+
+const root = new URL('../', import.meta.url).pathname;
+
+/** Every name `src/index.ts` exports, split into values and types-only, sorted. */
+function indexExports(): { values: string[]; types: string[] } {
+  const file = join(root, 'src/index.ts');
+  const program = ts.createProgram([file], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, skipLibCheck: true, noEmit: true });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(file);
+  assert.ok(source !== undefined, 'src/index.ts not found');
+  const moduleSymbol = checker.getSymbolAtLocation(source);
+  assert.ok(moduleSymbol !== undefined, 'src/index.ts is not a module');
+  const values: string[] = [];
+  const types: string[] = [];
+  for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    (target.flags & ts.SymbolFlags.Value ? values : types).push(symbol.getName());
+  }
+  return { values: values.sort(), types: types.sort() };
+}
+
+const VALUES = [
+  'AG_NEWS_CLASSES', 'AgNewsDataset', 'DataLoader', 'EmbeddingBag', 'FASHION_MNIST_CLASSES', 'History',
+  'KeyboardInterrupt', 'StepLR', 'Subset', 'TensorDataset', 'TextClassificationModel', 'TorchGenerator', 'Vocab',
+  'agNewsSplits', 'allClose', 'basicEnglish', 'buildVocabFromIterator', 'clipGradNorm', 'crossEntropyLoss',
+  'currentAccelerator', 'downloadAgNews', 'getTokenizer', 'inTslabKernel', 'interruptSignal',
+  'isInterrupted', 'liveChart', 'loadAgNews', 'loadFashionMNIST', 'loadIris', 'loadModel', 'loadStateDict',
+  'makeCollateBatch', 'plotHistory', 'progress', 'randomSplit', 'readCSV', 'saveModel', 'saveStateDict',
+  'setDisplaySink', 'showFigure', 'showImages', 'showTable', 'sparseTrainBatch', 'stateDict', 'throwIfInterrupted',
+  'torchLinearInit', 'trainStep', 'valStep',
+];
+
+const TYPES = [
+  'Accelerator', 'AcceleratorName', 'AgNewsRow', 'AgNewsSplitsOptions', 'AgNewsSplitsResult', 'AllCloseOptions',
+  'BatchDataset', 'BuildVocabOptions', 'CollateOptions', 'CurrentAcceleratorOptions', 'DataLoaderOptions', 'Dataset',
+  'DisplaySink', 'DownloadAgNewsOptions', 'EmbeddingBagOptions', 'EpochMetrics', 'FashionMNISTOptions', 'FigureOptions',
+  'Iris', 'LabelledImages', 'LabelledText', 'LiveChart', 'LiveChartOptions', 'LoadStateDictOptions', 'LoadStateDictResult',
+  'LossFn', 'MimeBundle', 'PlotHistoryOptions', 'PlotlyFigure', 'Progress', 'ProgressOptions', 'RandomSplitOptions',
+  'ReadCsvOptions', 'ShowImagesOptions', 'SparseTrainBatchOptions', 'StepLROptions', 'TableOptions', 'TextBatch',
+  'TextClassificationModelOptions', 'Tokenizer', 'TorchLinearInitOptions', 'TrainStepOptions', 'ValResult', 'ValStepOptions',
+];
+
+/** `{ name, file }` for every name a notebook's code cells import from "trainbook". */
+function notebookImports(): { name: string; file: string }[] {
+  const found: { name: string; file: string }[] = [];
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((entry) => {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) return walk(path);
+      return entry.endsWith('.ipynb') && !entry.includes('.ipynb_checkpoints') ? [path] : [];
+    });
+  for (const file of walk(join(root, 'notebooks'))) {
+    const notebook = JSON.parse(readFileSync(file, 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] };
+    for (const cell of notebook.cells) {
+      if (cell.cell_type !== 'code') continue;
+      const code = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+      const parsed = ts.createSourceFile('cell.ts', code, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+      for (const statement of parsed.statements) {
+        if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+        const from = statement.moduleSpecifier.text;
+        if (from !== 'trainbook' && !from.startsWith('trainbook/')) continue;
+        assert.equal(from, 'trainbook', `${file}: imports from "${from}"; notebooks import only from "trainbook"`);
+        const bindings = statement.importClause?.namedBindings;
+        assert.ok(bindings !== undefined && ts.isNamedImports(bindings), `${file}: import named exports from "trainbook" (import { ... } from "trainbook")`);
+        for (const element of bindings.elements) found.push({ name: (element.propertyName ?? element.name).text, file });
+      }
+    }
+  }
+  return found;
+}
+
+describe('the public API (src/index.ts)', () => {
+  const { values, types } = indexExports();
+
+  it('exports exactly the listed values', () => {
+    assert.deepEqual(values, [...VALUES].sort());
+  });
+
+  it('exports exactly the listed types', () => {
+    assert.deepEqual(types, [...TYPES].sort());
+  });
+
+  it('exports no tooling or internals', () => {
+    for (const name of ['plotlyInjected', 'resetPlotlyInjection', 'takePlotlyLibrary', 'tslabSink', 'RecordingSink', 'bestSingleMime', 'escapeHtml', 'nativeBlasPath', 'lcgUniform', 'parseCsvRecords', 'md5File', 'Generator']) {
+      assert.ok(!values.includes(name) && !types.includes(name), `${name} is exported`);
+    }
+  });
+
+  it('covers every name the notebooks import from "trainbook"', () => {
+    const imports = notebookImports();
+    assert.ok(imports.length > 40, `found only ${imports.length} imports in notebooks/`);
+    const exported = new Set([...values, ...types]);
+    const missing = imports.filter(({ name }) => !exported.has(name)).map(({ name, file }) => `${name} (${file.slice(root.length)})`);
+    assert.deepEqual(missing, [], `notebooks import names src/index.ts does not export: ${missing.join(', ')}`);
+  });
+});
