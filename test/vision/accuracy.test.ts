@@ -9,7 +9,7 @@ import type { TensorDataset } from '../../src/data/tensor-dataset.js';
 import { loadFashionMNIST } from '../../src/vision/fashion-mnist.js';
 import { torchLinearInit } from '../../src/train/linear-init.js';
 import { TorchGenerator } from '../../src/data/torch-generator.js';
-import { useFastWasmKernels } from '../../src/train/wasm-kernels.js';
+import { useFastWasmKernels } from '../../src/patches/tfjs-wasm-kernels.js';
 import { SLOW_TESTS } from '../slow.js';
 
 // Golden accuracies from PyTorch 2.13 with the same initial weights and the same batches:

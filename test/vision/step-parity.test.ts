@@ -6,7 +6,7 @@ import { crossEntropyLoss } from '../../src/train/losses.js';
 import { readFashionMNIST } from '../../src/vision/fashion-mnist.js';
 import { torchLinearInit } from '../../src/train/linear-init.js';
 import { TorchGenerator } from '../../src/data/torch-generator.js';
-import { useFastWasmKernels } from '../../src/train/wasm-kernels.js';
+import { useFastWasmKernels } from '../../src/patches/tfjs-wasm-kernels.js';
 import { batchSize, buildModel, dataDir, golden, maxAbsDiff, steps, trainLosses } from './mlp-parity.js';
 
 describe('Fashion-MNIST MLP step parity with PyTorch (wasm backend)', () => {
