@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Papa from 'papaparse';
 import type { Dataset } from '../data/dataset.js';
 
 /** The four AG News classes, in label order (label 1 is `World`). */
@@ -24,81 +25,52 @@ export interface AgNewsRow {
 /** Number of rows torchtext expects in each split. */
 export const AG_NEWS_NUM_LINES = { train: 120_000, test: 7_600 } as const;
 
-/**
- * Splits CSV text into records with the rules of Python's `csv.reader` (the default `excel` dialect).
- *
- * Returns each record with the 1-based line it starts on. A quote in the middle of an unquoted
- * field is text, and text right after a closing quote is appended (Python's non-strict mode); an
- * unterminated quoted field is an error. A trailing line break does not make an extra record.
- *
- * PyTorch: `csv.reader(file)` as used by torchdata's `parse_csv`.
- */
-export function parseCsvRecords(text: string, file = '<string>'): Array<{ line: number; fields: string[] }> {
-  const records: Array<{ line: number; fields: string[] }> = [];
-  let fields: string[] = [];
-  let field = '';
+/** 1-based line numbers of character offsets, counted forward as the offsets grow. */
+function lineCounter(text: string): (offset: number) => number {
+  let at = 0;
   let line = 1;
-  let recordLine = 1;
-  let quoteLine = 1;
-  // START_RECORD, START_FIELD, IN_FIELD, IN_QUOTED, QUOTE_IN_QUOTED: the states of CPython's _csv.c.
-  let state: 'record' | 'field' | 'in' | 'quoted' | 'quote' = 'record';
-  const endRecord = (): void => {
-    fields.push(field);
-    records.push({ line: recordLine, fields });
-    fields = [];
-    field = '';
-    state = 'record';
+  return (offset) => {
+    for (; at < offset && at < text.length; at++) if (text.charCodeAt(at) === 10) line++;
+    return line;
   };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    const newline = c === '\n' || c === '\r';
-    if (state === 'record') {
-      if (newline) {
-        // Python yields an empty row for a blank line; CRLF counts as one line break.
-        if (c === '\r' && text[i + 1] === '\n') i++;
-        records.push({ line, fields: [] });
-        line++;
-        continue;
+}
+
+/**
+ * Splits CSV text into records with papaparse (RFC 4180 quoting: `""` inside quotes is a quote,
+ * commas and line breaks inside quotes are text; backslashes are plain text, as in Python's `csv`).
+ *
+ * Returns each record with the 1-based line it starts on; a blank line is a record with no fields
+ * (Python's `csv.reader` yields `[]`), and a trailing line break makes no extra record. A quoted
+ * field that is never closed, or text right after a closing quote, is an error naming file and line.
+ *
+ * PyTorch: `csv.reader(file)` as used by torchdata's `parse_csv` (which would join `"x"y` into
+ * `xy`; the release has no such field, and here it is an error).
+ */
+function parseCsvRecords(text: string, file: string): Array<{ line: number; fields: string[] }> {
+  const records: Array<{ line: number; fields: string[] }> = [];
+  const lineOf = lineCounter(text);
+  let start = 0;
+  Papa.parse<string[]>(text, {
+    delimiter: ',',
+    quoteChar: '"',
+    escapeChar: '"',
+    skipEmptyLines: false,
+    step: ({ data, errors, meta }) => {
+      const line = lineOf(start);
+      const problem = errors.find((error) => error.type === 'Quotes');
+      if (problem !== undefined) {
+        throw new Error(
+          problem.code === 'MissingQuotes'
+            ? `${file} line ${line}: a quoted field starts here and is never closed (the file ends inside quotes); ` +
+                'the file is probably truncated: download it again'
+            : `${file} line ${line}: a closing quote is followed by more text in the same field; check the quoting of this row`,
+        );
       }
-      recordLine = line;
-      state = 'field';
-    }
-    if (state === 'quoted') {
-      if (c === '"') state = 'quote';
-      else {
-        if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
-        field += c;
-      }
-      continue;
-    }
-    // Outside quotes ('field', 'in', or 'quote' just after a closing quote): a comma ends the field,
-    // a line break the record; a quote opens a quoted field at its start, or is a doubled quote.
-    if (c === ',') {
-      fields.push(field);
-      field = '';
-      state = 'field';
-    } else if (newline) {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      line++;
-      endRecord();
-    } else if (c === '"' && state === 'field') {
-      state = 'quoted';
-      quoteLine = line;
-    } else if (c === '"' && state === 'quote') {
-      field += '"';
-      state = 'quoted';
-    } else {
-      field += c;
-      state = 'in';
-    }
-  }
-  if (state === 'quoted') {
-    throw new Error(
-      `${file} line ${quoteLine}: a quoted field starts here and is never closed (the file ends inside quotes); ` +
-        'the file is probably truncated: download it again',
-    );
-  }
-  if (state !== 'record') endRecord();
+      const blank = data.length === 1 && data[0] === '';
+      if (!(blank && start >= text.length)) records.push({ line, fields: blank ? [] : data });
+      start = meta.cursor; // where the next row starts (after this row's line break)
+    },
+  });
   return records;
 }
 
