@@ -20,6 +20,30 @@ function toArrayBuffer(buffer: Buffer): ArrayBuffer {
   return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer;
 }
 
+/** Bytes per stored value of each dtype a weights manifest can hold (strings have no fixed size). */
+const BYTES_PER_VALUE: Partial<Record<string, number>> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
+
+/**
+ * Checks that a manifest group's files hold exactly the bytes its weights need, so a truncated or
+ * padded `weights.bin` fails here, naming the file, instead of deep inside tf.js or not at all.
+ */
+function checkWeightBytes(group: tf.io.WeightsManifestConfig[number], buffers: ArrayBuffer[], dir: string, modelPath: string): void {
+  let expected = 0;
+  for (const weight of group.weights) {
+    const dtype = weight.quantization?.dtype ?? weight.dtype;
+    const size = BYTES_PER_VALUE[dtype];
+    if (size === undefined) return; // strings: the size is in the data, tf.js checks it
+    expected += weight.shape.reduce((a, b) => a * b, 1) * size;
+  }
+  const actual = buffers.reduce((total, buffer) => total + buffer.byteLength, 0);
+  if (actual === expected) return;
+  const files = group.paths.map((file) => join(dir, file)).join(' + ');
+  throw new Error(
+    `loadModel: ${files} holds ${actual} bytes, but ${modelPath} describes ${expected} bytes of weights ` +
+      `(the file is ${actual < expected ? 'truncated' : 'too long'}); the two files do not belong together: save the model again`,
+  );
+}
+
 /**
  * A tf.js `IOHandler` that saves to and loads from a directory on the local file system, in
  * TensorFlow.js's standard layout: `model.json` (topology and weights manifest) and `weights.bin`
@@ -82,17 +106,26 @@ export function fileSystem(path: string): tf.io.IOHandler {
       if (modelJSON.modelTopology === undefined) {
         throw new Error(`loadModel: ${modelPath} has no modelTopology; is it a TensorFlow.js layers model?`);
       }
+      if (!Array.isArray(modelJSON.weightsManifest)) {
+        throw new Error(
+          `loadModel: ${modelPath} has no weightsManifest, so it names no weights file; tf.js would build the model with fresh ` +
+            'random weights. Save the model again with saveModel (it writes model.json with its manifest and weights.bin)',
+        );
+      }
       return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
         for (const group of manifest) {
+          const groupBuffers: ArrayBuffer[] = [];
           for (const file of group.paths) {
             const weightsPath = join(dir, file);
             if (!existsSync(weightsPath)) {
               throw new Error(`loadModel: ${modelPath} lists weights file ${file}, which is missing at ${weightsPath}`);
             }
-            buffers.push(toArrayBuffer(readFileSync(weightsPath)));
+            groupBuffers.push(toArrayBuffer(readFileSync(weightsPath)));
           }
+          checkWeightBytes(group, groupBuffers, dir, modelPath);
+          buffers.push(...groupBuffers);
           specs.push(...group.weights);
         }
         return [specs, tf.io.CompositeArrayBuffer.join(buffers)];

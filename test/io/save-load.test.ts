@@ -88,6 +88,37 @@ describe('saveModel and loadModel', () => {
     await assert.rejects(loadModel(path), /lists weights file gone.bin, which is missing at /);
     model.dispose();
   });
+
+  it('refuses a truncated weights.bin, naming the file and both byte counts', async () => {
+    const model = irisClassifier();
+    const path = join(dir, 'truncated-model');
+    await saveModel(model, path);
+    const bytes = readFileSync(join(path, 'weights.bin'));
+    writeFileSync(join(path, 'weights.bin'), bytes.subarray(0, bytes.byteLength - 12));
+    await assert.rejects(loadModel(path), new RegExp(`loadModel: .*truncated-model/weights\\.bin holds ${bytes.byteLength - 12} bytes, but .*model\\.json describes ${bytes.byteLength} bytes of weights \\(the file is truncated\\)`));
+    model.dispose();
+  });
+
+  it('refuses a weights.bin longer than its manifest says', async () => {
+    const model = irisClassifier();
+    const path = join(dir, 'long-model');
+    await saveModel(model, path);
+    const bytes = readFileSync(join(path, 'weights.bin'));
+    writeFileSync(join(path, 'weights.bin'), Buffer.concat([bytes, Buffer.alloc(4)]));
+    await assert.rejects(loadModel(path), new RegExp(`long-model/weights\\.bin holds ${bytes.byteLength + 4} bytes, but .*describes ${bytes.byteLength} bytes of weights \\(the file is too long\\)`));
+    model.dispose();
+  });
+
+  it('refuses a model.json without weightsManifest instead of loading fresh weights', async () => {
+    const model = irisClassifier();
+    const path = join(dir, 'no-manifest-model');
+    await saveModel(model, path);
+    const json = JSON.parse(readFileSync(join(path, 'model.json'), 'utf8'));
+    delete json.weightsManifest;
+    writeFileSync(join(path, 'model.json'), JSON.stringify(json));
+    await assert.rejects(loadModel(path), /loadModel: .*no-manifest-model\/model\.json has no weightsManifest/);
+    model.dispose();
+  });
 });
 
 describe('stateDict and loadStateDict', () => {
