@@ -333,6 +333,64 @@ interface SafetensorsEntry {
   data_offsets: [number, number];
 }
 
+/** Bytes per value of the safetensors dtypes trainbook reads. */
+const SAFETENSORS_BYTES: Record<string, number> = { F32: 4, I32: 4, BOOL: 1 };
+
+/** `JSON.stringify` for a message, with `undefined` spelled out. */
+function shown(value: unknown): string {
+  return value === undefined ? 'undefined' : JSON.stringify(value);
+}
+
+/**
+ * Validates a parsed safetensors header against the format (and the dtypes read here): every
+ * tensor an object with a known dtype, a shape of non-negative integers and `[begin, end]` offsets
+ * whose length fits the dtype and shape, inside the data, without overlaps. Errors name the tensor
+ * and the field.
+ */
+function checkSafetensorsHeader(header: unknown, dataBytes: number, bad: (why: string) => Error): [string, SafetensorsEntry][] {
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    throw bad(`header is ${shown(header)}, expected a JSON object of tensors`);
+  }
+  const entries: [string, SafetensorsEntry][] = [];
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const tensor = `tensor ${JSON.stringify(name)}`;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw bad(`${tensor} is ${shown(raw)}, expected an object with dtype, shape and data_offsets`);
+    }
+    const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
+    if (typeof dtype !== 'string' || SAFETENSORS_BYTES[dtype] === undefined) {
+      throw bad(`${tensor} has dtype ${typeof dtype === 'string' ? dtype : shown(dtype)}; trainbook reads F32, I32 and BOOL`);
+    }
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
+      throw bad(`${tensor}: shape is ${shown(shape)}, expected a list of non-negative integers`);
+    }
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0) || (offsets[0] as number) > (offsets[1] as number)) {
+      throw bad(`${tensor}: data_offsets is ${shown(offsets)}, expected [begin, end], two integers with 0 <= begin <= end`);
+    }
+    const [begin, end] = offsets as [number, number];
+    const needed = (shape as number[]).reduce((a, b) => a * b, 1) * (SAFETENSORS_BYTES[dtype] as number);
+    if (end - begin !== needed) {
+      throw bad(`${tensor}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, but ${dtype} [${(shape as number[]).join(', ')}] needs ${needed}`);
+    }
+    if (end > dataBytes) {
+      throw bad(`${tensor}: data_offsets [${begin}, ${end}] end beyond the ${dataBytes} bytes of data (the file is truncated?)`);
+    }
+    entries.push([name, { dtype, shape: shape as number[], data_offsets: [begin, end] }]);
+  }
+  const byStart = [...entries].sort((x, y) => x[1].data_offsets[0] - y[1].data_offsets[0]);
+  for (let i = 1; i < byStart.length; i++) {
+    const [prevName, prev] = byStart[i - 1] as [string, SafetensorsEntry];
+    const [name, entry] = byStart[i] as [string, SafetensorsEntry];
+    if (entry.data_offsets[0] < prev.data_offsets[1]) {
+      throw bad(
+        `tensors ${JSON.stringify(prevName)} ([${prev.data_offsets.join(', ')}]) and ${JSON.stringify(name)} ([${entry.data_offsets.join(', ')}]) overlap`,
+      );
+    }
+  }
+  return entries;
+}
+
 /**
  * Writes a state dictionary to a file in the safetensors format
  * (https://github.com/huggingface/safetensors): an 8-byte little-endian header length, a JSON
@@ -403,22 +461,17 @@ function readStateDictFile(path: string): Record<string, tf.Tensor> {
   if (file.byteLength < 8) throw bad(`only ${file.byteLength} bytes`);
   const headerLength = Number(file.readBigUInt64LE(0));
   if (8 + headerLength > file.byteLength) throw bad(`header length ${headerLength} exceeds the file size ${file.byteLength}`);
-  let header: Record<string, unknown>;
+  let parsed: unknown;
   try {
-    header = JSON.parse(file.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, unknown>;
+    parsed = JSON.parse(file.subarray(8, 8 + headerLength).toString('utf8'));
   } catch (error) {
     throw bad(`header is not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   const dataStart = 8 + headerLength;
+  const entries = checkSafetensorsHeader(parsed, file.byteLength - dataStart, (why) => new Error(`loadStateDict: ${path}: ${why}`));
   const dict: Record<string, tf.Tensor> = {};
-  for (const [name, raw] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const entry = raw as SafetensorsEntry;
+  for (const [name, entry] of entries) {
     const [begin, end] = entry.data_offsets;
-    if (dataStart + end > file.byteLength || begin > end) {
-      tf.dispose(Object.values(dict));
-      throw bad(`tensor ${name} has byte range [${begin}, ${end}) beyond the file`);
-    }
     const bytes = toArrayBuffer(file.subarray(dataStart + begin, dataStart + end));
     switch (entry.dtype) {
       case 'F32':
@@ -427,12 +480,8 @@ function readStateDictFile(path: string): Record<string, tf.Tensor> {
       case 'I32':
         dict[name] = tf.tensor(new Int32Array(bytes), entry.shape, 'int32');
         break;
-      case 'BOOL':
-        dict[name] = tf.tensor(new Uint8Array(bytes), entry.shape, 'bool');
-        break;
       default:
-        tf.dispose(Object.values(dict));
-        throw new Error(`loadStateDict: ${path}: tensor ${name} has dtype ${entry.dtype}; trainbook reads F32, I32 and BOOL`);
+        dict[name] = tf.tensor(new Uint8Array(bytes), entry.shape, 'bool');
     }
   }
   return dict;

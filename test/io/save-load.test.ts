@@ -278,3 +278,48 @@ describe('saveStateDict and loadStateDict(path)', () => {
     assert.throws(() => loadStateDict(junk), /is not a safetensors file: header length \d+ exceeds the file size 24/);
   });
 });
+
+describe('loadStateDict(path) on a damaged safetensors header', () => {
+  /** A safetensors file with this header (any JSON) and `dataBytes` zero bytes of data. */
+  function craft(name: string, header: unknown, dataBytes: number): string {
+    const text = Buffer.from(JSON.stringify(header), 'utf8');
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(text.byteLength));
+    const path = join(dir, name);
+    writeFileSync(path, Buffer.concat([length, text, Buffer.alloc(dataBytes)]));
+    return path;
+  }
+  const good = { dtype: 'F32', shape: [2, 3], data_offsets: [0, 24] };
+
+  it('names the tensor and the field that is wrong', () => {
+    const cases: [string, unknown, number, RegExp][] = [
+      ['null-header', null, 0, /header is null, expected a JSON object of tensors/],
+      ['number-header', 42, 0, /header is 42, expected a JSON object of tensors/],
+      ['null-entry', { w: null }, 0, /tensor "w" is null, expected an object with dtype, shape and data_offsets/],
+      ['number-entry', { w: 7 }, 0, /tensor "w" is 7, expected an object/],
+      ['no-offsets', { w: { dtype: 'F32', shape: [2, 3] } }, 24, /tensor "w": data_offsets is undefined, expected \[begin, end\]/],
+      ['bad-shape', { w: { ...good, shape: [2, -3] } }, 24, /tensor "w": shape is \[2,-3\], expected a list of non-negative integers/],
+      ['string-shape', { w: { ...good, shape: '2x3' } }, 24, /tensor "w": shape is "2x3"/],
+      ['misaligned', { w: { ...good, data_offsets: [0, 22] } }, 24, /tensor "w": data_offsets \[0, 22\] hold 22 bytes, but F32 \[2, 3\] needs 24/],
+      ['out-of-range', { w: { ...good, data_offsets: [0, 24] } }, 16, /tensor "w": data_offsets \[0, 24\] end beyond the 16 bytes of data/],
+      ['overlap', { a: good, b: { ...good, data_offsets: [16, 40] } }, 40, /tensors "a" \(\[0, 24\]\) and "b" \(\[16, 40\]\) overlap/],
+      ['bad-dtype', { w: { ...good, dtype: 'F64' } }, 48, /tensor "w" has dtype F64; trainbook reads F32, I32 and BOOL/],
+    ];
+    for (const [name, header, bytes, expected] of cases) {
+      const path = craft(`${name}.safetensors`, header, bytes);
+      const before = tf.memory().numTensors;
+      assert.throws(() => loadStateDict(path), (error: Error) => {
+        assert.match(error.message, expected, name);
+        assert.match(error.message, new RegExp(`^loadStateDict: .*${name}\\.safetensors`), `${name}: the message names the file`);
+        return true;
+      });
+      assert.equal(tf.memory().numTensors, before, `${name}: tensors leaked`);
+    }
+  });
+
+  it('still reads a well-formed crafted file', () => {
+    const dict = loadStateDict(craft('good.safetensors', { __metadata__: { format: 'pt' }, w: good }, 24));
+    assert.deepEqual(dict.w?.shape, [2, 3]);
+    tf.dispose(Object.values(dict));
+  });
+});
