@@ -8,8 +8,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Papa from 'papaparse';
 import type { Dataset } from '../data/dataset.js';
+import { parseCsvRecords } from '../data/csv-records.js';
 
 /** The four AG News classes, in label order (label 1 is `World`). */
 export const AG_NEWS_CLASSES = ['World', 'Sports', 'Business', 'Sci/Tech'] as const;
@@ -24,55 +24,6 @@ export interface AgNewsRow {
 
 /** Number of rows torchtext expects in each split. */
 export const AG_NEWS_NUM_LINES = { train: 120_000, test: 7_600 } as const;
-
-/** 1-based line numbers of character offsets, counted forward as the offsets grow. */
-function lineCounter(text: string): (offset: number) => number {
-  let at = 0;
-  let line = 1;
-  return (offset) => {
-    for (; at < offset && at < text.length; at++) if (text.charCodeAt(at) === 10) line++;
-    return line;
-  };
-}
-
-/**
- * Splits CSV text into records with papaparse (RFC 4180 quoting: `""` inside quotes is a quote,
- * commas and line breaks inside quotes are text; backslashes are plain text, as in Python's `csv`).
- *
- * Returns each record with the 1-based line it starts on; a blank line is a record with no fields
- * (Python's `csv.reader` yields `[]`), and a trailing line break makes no extra record. A quoted
- * field that is never closed, or text right after a closing quote, is an error naming file and line.
- *
- * PyTorch: `csv.reader(file)` as used by torchdata's `parse_csv` (which would join `"x"y` into
- * `xy`; the release has no such field, and here it is an error).
- */
-function parseCsvRecords(text: string, file: string): Array<{ line: number; fields: string[] }> {
-  const records: Array<{ line: number; fields: string[] }> = [];
-  const lineOf = lineCounter(text);
-  let start = 0;
-  Papa.parse<string[]>(text, {
-    delimiter: ',',
-    quoteChar: '"',
-    escapeChar: '"',
-    skipEmptyLines: false,
-    step: ({ data, errors, meta }) => {
-      const line = lineOf(start);
-      const problem = errors.find((error) => error.type === 'Quotes');
-      if (problem !== undefined) {
-        throw new Error(
-          problem.code === 'MissingQuotes'
-            ? `${file} line ${line}: a quoted field starts here and is never closed (the file ends inside quotes); ` +
-                'the file is probably truncated: download it again'
-            : `${file} line ${line}: a closing quote is followed by more text in the same field; check the quoting of this row`,
-        );
-      }
-      const blank = data.length === 1 && data[0] === '';
-      if (!(blank && start >= text.length)) records.push({ line, fields: blank ? [] : data });
-      start = meta.cursor; // where the next row starts (after this row's line break)
-    },
-  });
-  return records;
-}
 
 /**
  * Parses the text of an AG News CSV file into rows, checking every row.
