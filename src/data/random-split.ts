@@ -94,6 +94,9 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   if (generator === undefined && typeof seed !== 'number') {
     throw new Error('randomSplit: needs a generator, e.g. randomSplit(dataset, [0.7, 0.3], { generator: new TorchGenerator(0) })');
   }
+  if (dataset.length === 0) {
+    throw new Error('randomSplit: the dataset is empty (length 0); there is nothing to split. Check the step that made it (the file it was read from, a filter, a limit)');
+  }
   const counts = splitLengths(dataset.length, lengths);
   const order = (generator ?? new TorchGenerator(seed as number)).randperm(dataset.length);
   let offset = 0;

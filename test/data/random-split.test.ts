@@ -85,3 +85,12 @@ describe('randomSplit', () => {
     assert.throws(() => randomSplit(range(10), [], { seed: 0 }), /got no lengths/);
   });
 });
+
+describe('randomSplit of an empty dataset', () => {
+  it('says the dataset is empty instead of complaining about the fractions', () => {
+    assert.throws(() => randomSplit(range(0), [0.8, 0.2], { seed: 0 }), (error: Error) => {
+      assert.match(error.message, /randomSplit: the dataset is empty \(length 0\); there is nothing to split/);
+      return true;
+    });
+  });
+});
