@@ -10,15 +10,15 @@ import ts from 'typescript';
 
 const root = new URL('../', import.meta.url).pathname;
 
-/** Every name `src/index.ts` exports, split into values and types-only, sorted. */
-function indexExports(): { values: string[]; types: string[] } {
-  const file = join(root, 'src/index.ts');
+/** Every name an entry file of `src/` exports, split into values and types-only, sorted. */
+function moduleExports(entry: string): { values: string[]; types: string[] } {
+  const file = join(root, entry);
   const program = ts.createProgram([file], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, skipLibCheck: true, noEmit: true });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(file);
-  assert.ok(source !== undefined, 'src/index.ts not found');
+  assert.ok(source !== undefined, `${entry} not found`);
   const moduleSymbol = checker.getSymbolAtLocation(source);
-  assert.ok(moduleSymbol !== undefined, 'src/index.ts is not a module');
+  assert.ok(moduleSymbol !== undefined, `${entry} is not a module`);
   const values: string[] = [];
   const types: string[] = [];
   for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
@@ -26,6 +26,17 @@ function indexExports(): { values: string[]; types: string[] } {
     (target.flags & ts.SymbolFlags.Value ? values : types).push(symbol.getName());
   }
   return { values: values.sort(), types: types.sort() };
+}
+
+/** The source entry file of each subpath the package exports (`"./checks"` → `src/checks/index.ts`), from package.json. */
+function packageEntries(): Map<string, string> {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { default: string }> };
+  return new Map(
+    Object.entries(manifest.exports).map(([subpath, target]) => [
+      subpath === '.' ? 'trainbook' : `trainbook/${subpath.slice(2)}`,
+      target.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'),
+    ]),
+  );
 }
 
 const VALUES = [
@@ -49,9 +60,9 @@ const TYPES = [
   'TextClassificationModelOptions', 'Tokenizer', 'TorchLinearInitOptions', 'TrainStepOptions', 'ValResult', 'ValStepOptions',
 ];
 
-/** `{ name, file }` for every name a notebook's code cells import from "trainbook". */
-function notebookImports(): { name: string; file: string }[] {
-  const found: { name: string; file: string }[] = [];
+/** `{ name, from, file }` for every name a notebook's code cells import from "trainbook" or one of its subpaths. */
+function notebookImports(): { name: string; from: string; file: string }[] {
+  const found: { name: string; from: string; file: string }[] = [];
   const walk = (dir: string): string[] =>
     readdirSync(dir).flatMap((entry) => {
       const path = join(dir, entry);
@@ -68,10 +79,9 @@ function notebookImports(): { name: string; file: string }[] {
         if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
         const from = statement.moduleSpecifier.text;
         if (from !== 'trainbook' && !from.startsWith('trainbook/')) continue;
-        assert.equal(from, 'trainbook', `${file}: imports from "${from}"; notebooks import only from "trainbook"`);
         const bindings = statement.importClause?.namedBindings;
-        assert.ok(bindings !== undefined && ts.isNamedImports(bindings), `${file}: import named exports from "trainbook" (import { ... } from "trainbook")`);
-        for (const element of bindings.elements) found.push({ name: (element.propertyName ?? element.name).text, file });
+        assert.ok(bindings !== undefined && ts.isNamedImports(bindings), `${file}: import named exports from "${from}" (import { ... } from "${from}")`);
+        for (const element of bindings.elements) found.push({ name: (element.propertyName ?? element.name).text, from, file });
       }
     }
   }
@@ -79,7 +89,7 @@ function notebookImports(): { name: string; file: string }[] {
 }
 
 describe('the public API (src/index.ts)', () => {
-  const { values, types } = indexExports();
+  const { values, types } = moduleExports('src/index.ts');
 
   it('exports exactly the listed values', () => {
     assert.deepEqual(values, [...VALUES].sort());
@@ -95,11 +105,24 @@ describe('the public API (src/index.ts)', () => {
     }
   });
 
-  it('covers every name the notebooks import from "trainbook"', () => {
+  it('covers every name the notebooks import from "trainbook" (and its subpaths, e.g. "trainbook/checks")', () => {
     const imports = notebookImports();
     assert.ok(imports.length > 40, `found only ${imports.length} imports in notebooks/`);
-    const exported = new Set([...values, ...types]);
-    const missing = imports.filter(({ name }) => !exported.has(name)).map(({ name, file }) => `${name} (${file.slice(root.length)})`);
-    assert.deepEqual(missing, [], `notebooks import names src/index.ts does not export: ${missing.join(', ')}`);
+    const entries = packageEntries();
+    const exported = new Map<string, Set<string>>();
+    const missing: string[] = [];
+    for (const { name, from, file } of imports) {
+      const entry = entries.get(from);
+      if (entry === undefined) {
+        missing.push(`"${from}" is not a subpath package.json exports (${file.slice(root.length)})`);
+        continue;
+      }
+      if (!exported.has(from)) {
+        const names = moduleExports(entry);
+        exported.set(from, new Set([...names.values, ...names.types]));
+      }
+      if (!exported.get(from)?.has(name)) missing.push(`${name} from "${from}" (${file.slice(root.length)}; ${entry} does not export it)`);
+    }
+    assert.deepEqual(missing, [], `notebooks import names that are not exported: ${missing.join(', ')}`);
   });
 });
