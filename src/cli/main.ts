@@ -11,7 +11,7 @@ import { cleanFile } from '../notebook/clean.js';
 import { parseCommandLine, UsageError } from './args.js';
 import { exportCommand } from './export-command.js';
 import { findNotebookPaths } from './find-notebooks.js';
-import { downloadCommand } from '../text/download-cli.js';
+import { downloadCommand } from './download-command.js';
 import { runCommand } from './run-command.js';
 
 const HELP = `Usage: trainbook <command> [options]
