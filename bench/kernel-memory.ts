@@ -6,15 +6,16 @@
  *   peak FM 03     the highest sample while notebooks/fashion-mnist/03-train-model.ipynb runs, in a fresh kernel
  *
  * Usage: node --import tsx bench/kernel-memory.ts [--quick] [--node-flags "<flags>"] [--out bench/kernel-memory.md]
- *        [--iris-only] [--breakdown]   (Iris 07 alone; print V8's heap spaces after it)
- * `--kernel-env "K=V ..."` sets environment variables of the kernel (as a kernelspec's `env` would).
+ *        [--bare] [--kernel-env "K=V ..."] [--iris-only] [--breakdown]   (Iris 07 alone; print V8's heap spaces after it)
+ * `--bare` starts the kernel as `node dist/kernel/main.js` without the kernelspec's own Node flags and env (the
+ * kernel as it was before they were added); `--kernel-env "K=V ..."` sets environment variables of the kernel (as a kernelspec's `env` would).
  * `--node-flags` puts Node options in front of the kernel's script (as a kernelspec's argv would), to compare
  * settings without reinstalling the kernel. `--quick` runs the notebooks in the course's quick mode (CI sizes).
  * Needs `npm run build` (the kernel runs from dist/). Not a test: it asserts nothing, it prints and records.
  */
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { kernelJson } from '../src/jupyter/install-kernel.js';
+import { kernelJson, trainbookKernelMain } from '../src/jupyter/install-kernel.js';
 import type { KernelSpec } from '../src/jupyter/kernelspec.js';
 import { KernelClient } from '../src/jupyter/kernel-client.js';
 import { cellSource, type Notebook } from '../src/notebook/nbformat.js';
@@ -31,6 +32,7 @@ const envAt = args.indexOf('--kernel-env');
 const kernelEnv = Object.fromEntries(
   (envAt >= 0 ? (args[envAt + 1] ?? '').split(/\s+/).filter((e) => e !== '') : []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
 );
+const bare = args.includes('--bare');
 const irisOnly = args.includes('--iris-only');
 const MB = 1024 ** 2;
 
@@ -75,10 +77,13 @@ function readdirProc(): string[] {
   return readdirSync('/proc').filter((n) => /^\d+$/.test(n));
 }
 
+/** The installed kernelspec's argv and env, or with `--bare` node and the kernel script alone (no flags, no env). */
 function spec(): KernelSpec {
   const json = kernelJson('trainbook');
-  const argv = [json.argv[0], ...nodeFlags, ...json.argv.slice(1)];
-  return { ...json, argv, name: 'trainbook', resourceDir: root };
+  const script = json.argv.indexOf(trainbookKernelMain);
+  const base = bare ? [json.argv[0]] : json.argv.slice(0, script);
+  const argv = [...base, ...nodeFlags, ...json.argv.slice(script)];
+  return { ...json, argv, env: bare ? {} : json.env, name: 'trainbook', resourceDir: root };
 }
 
 interface Sampler {
@@ -131,7 +136,7 @@ async function main(): Promise<void> {
   }
 
   if (irisOnly) {
-    console.log(`idle ${(idle / MB).toFixed(0)} MB, after Iris 07 ${(irisAfter / MB).toFixed(0)} MB (peak ${(irisPeak / MB).toFixed(0)}, ${irisSeconds.toFixed(0)} s), node flags: ${nodeFlags.join(' ') || '(none)'}, env: ${JSON.stringify(kernelEnv)}`);
+    console.log(`idle ${(idle / MB).toFixed(0)} MB, after Iris 07 ${(irisAfter / MB).toFixed(0)} MB (peak ${(irisPeak / MB).toFixed(0)}, ${irisSeconds.toFixed(0)} s), kernel: ${spec().argv.slice(1, spec().argv.indexOf(trainbookKernelMain)).join(' ') || '(no flags)'} ${JSON.stringify({ ...spec().env, ...kernelEnv })}`);
     return;
   }
   const b = await KernelClient.start(spec(), { cwd: dirname(fashion), env: kernelEnv });
@@ -146,9 +151,9 @@ async function main(): Promise<void> {
     await b.shutdown();
   }
 
-  const flags = nodeFlags.length > 0 ? nodeFlags.join(' ') : '(none)';
+  const flags = `${spec().argv.slice(1, spec().argv.indexOf(trainbookKernelMain)).join(' ') || '(none)'} ${JSON.stringify({ ...spec().env, ...kernelEnv })}`;
   const row = `| ${new Date().toISOString().slice(0, 16)}Z | ${flags} | ${quick ? 'quick' : 'full'} | ${(idle / MB).toFixed(0)} | ${(irisAfter / MB).toFixed(0)} (peak ${(irisPeak / MB).toFixed(0)}, ${irisSeconds.toFixed(0)} s) | ${(fashionPeak / MB).toFixed(0)} (after ${(fashionAfter / MB).toFixed(0)}, ${fashionSeconds.toFixed(0)} s) |`;
-  console.log('| when | node flags | mode | idle MB | after Iris 07 MB | peak Fashion-MNIST 03 MB |');
+  console.log('| when | node flags, env | mode | idle MB | after Iris 07 MB | peak Fashion-MNIST 03 MB |');
   console.log('|---|---|---|---|---|---|');
   console.log(row);
   if (out) {
