@@ -2,16 +2,17 @@
 // JupyterHub) in a fresh clone of this repository, a fresh Python prefix (a venv) and a fresh HOME. It must install
 // the course (npm ci, dist/ built) and register the trainbook kernel in that prefix, where Jupyter (nbclient, through
 // `jupyter nbconvert --execute` of the venv) finds it and runs a course notebook on it.
-// Slow (npm ci and a build, one to three minutes): set TRAINBOOK_SLOW_TESTS=1.
+// Slow (npm ci and a build, one to five minutes; test/slow.ts).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { skipUnlessSlow } from '../slow.js';
 
 const repo = resolve(import.meta.dirname, '..', '..');
-const skip = process.env.TRAINBOOK_SLOW_TESTS === '1' ? false : 'slow (npm ci and a build in a fresh clone): set TRAINBOOK_SLOW_TESTS=1';
+const skip = skipUnlessSlow('npm ci and a build in a fresh clone, one to three minutes');
 
 let tmp = '';
 let clone = '';

@@ -4,7 +4,7 @@
 // Iris epochs notebook (quick mode) through the Jupyter Server API (sessions + the kernel's websocket) at the same
 // time. Prints server start p50/p95, kernel and server RSS per student, the hub's own RSS and how many students fit
 // in 24 GB. Everything (hub, proxy, servers, kernels, temp folders) is torn down, also on failure.
-// Slow (about two minutes on 2 cores): set TRAINBOOK_SLOW_TESTS=1. Linux only (reads /proc).
+// Slow (about two minutes on 2 cores; test/slow.ts). Linux only (reads /proc).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { cellSource, type Notebook } from '../../src/notebook/nbformat.js';
 import { injectParameters } from '../../src/notebook/run.js';
+import { skipUnlessSlow } from '../slow.js';
 
 const STUDENTS = Number(process.env.TRAINBOOK_CLASS_STUDENTS ?? '10');
 const repo = resolve(import.meta.dirname, '..', '..');
@@ -23,7 +24,8 @@ const NOTEBOOK = 'notebooks/iris/07-epochs.ipynb';
 const GIB = 1024 ** 3;
 
 function skipReason(): string | false {
-  if (process.env.TRAINBOOK_SLOW_TESTS !== '1') return 'slow (about two minutes): set TRAINBOOK_SLOW_TESTS=1 to serve a class of 10 on JupyterHub';
+  const slow = skipUnlessSlow('a JupyterHub class of 10, about two minutes');
+  if (slow) return slow;
   if (process.platform !== 'linux') return 'reads process memory from /proc: Linux only';
   return false;
 }
