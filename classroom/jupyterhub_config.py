@@ -15,6 +15,7 @@
 #   CLASSROOM_HOMES           parent folder of the students' folders with the simple spawner
 #   CLASSROOM_API_TOKEN       a token for the "classroom-admin" service (create users, start and use servers)
 #   CLASSROOM_ADMINS          comma-separated hub admins (the teacher)
+#   CLASSROOM_EXCHANGE        nbgrader's exchange folder (default /srv/nbgrader/exchange, see classroom/setup.sh)
 import os
 import subprocess
 import sys
@@ -47,6 +48,9 @@ c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 # A trainbook kernel holds a few hundred MB; see the README's "Serve a class" for the measured figures.
 c.Spawner.environment = {"TRAINBOOK_CLASSROOM": "1"}
+# nbgrader's exchange (release / fetch / submit / collect): the venv's nbgrader_config.py reads it from here.
+if os.environ.get("CLASSROOM_EXCHANGE"):
+    c.Spawner.environment["CLASSROOM_EXCHANGE"] = os.environ["CLASSROOM_EXCHANGE"]
 
 
 def prepare_home(home):

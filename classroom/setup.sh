@@ -12,6 +12,20 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv ${CLASSROOM_SYSTEM_SITE_PACKAGES:+--system-site-packages --without-pip} "$venv"
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r classroom/requirements.txt
+# nbgrader for the whole venv (teacher and students): the exchange folder (CLASSROOM_EXCHANGE, default
+# /srv/nbgrader/exchange), the course id of nbgrader_config.py, fetched assignments in ~/assignments (so a notebook's
+# ../../data is the student's data/ link), and the students' Assignments API in their servers.
+mkdir -p "$venv/etc/jupyter/jupyter_server_config.d"
+cat > "$venv/etc/jupyter/nbgrader_config.py" <<'PY'
+import os
+c = get_config()  # noqa: F821
+c.Exchange.root = os.environ.get("CLASSROOM_EXCHANGE", "/srv/nbgrader/exchange")
+c.Exchange.assignment_dir = os.path.join(os.path.expanduser("~"), "assignments")
+c.CourseDirectory.course_id = "trainbook"
+PY
+cat > "$venv/etc/jupyter/jupyter_server_config.d/trainbook-classroom.json" <<'JSON'
+{ "ServerApp": { "jpserver_extensions": { "nbgrader.server_extensions.assignment_list": true, "nbgrader.server_extensions.course_list": true } } }
+JSON
 # shellcheck disable=SC1091
 source "$venv/bin/activate"
 bash classroom/install-course.sh

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,6 +22,15 @@ const STUDENTS = Number(process.env.TRAINBOOK_CLASS_STUDENTS ?? '10');
 const repo = resolve(import.meta.dirname, '..', '..');
 const NOTEBOOK = 'notebooks/iris/07-epochs.ipynb';
 const GIB = 1024 ** 3;
+
+// The nbgrader round trip: an Iris notebook with exercises, the stub nbgrader_config.py writes, and correct answers.
+const EXERCISE = '06-validation-step';
+const STUB = '  // YOUR CODE HERE\n  throw new Error("exercise not done: write your answer here, run this cell, then its check");';
+const ANSWERS = [
+  '  return tf.tidy(() => logits.argMax(1).equal(labels).sum().dataSync()[0]);',
+  `  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return { loss: sum(batches.map((b) => b.loss)) / batches.length, accuracy: sum(batches.map((b) => b.correct)) / sum(batches.map((b) => b.size)) };`,
+];
 
 function skipReason(): string | false {
   const slow = skipUnlessSlow('a JupyterHub class of 10, about two minutes');
@@ -225,12 +234,13 @@ async function runStudentNotebook(hub: Hub, name: string, timeoutMs: number): Pr
 describe('a class on JupyterHub', { skip: skipReason() }, () => {
   let tmp = '';
   let hub: Hub | undefined;
+  let venv = '';
   const students = Array.from({ length: STUDENTS }, (_, i) => `student${i + 1}`);
   const startMs = new Map<string, number>();
 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'trainbook-class-'));
-    const venv = join(tmp, 'venv');
+    venv = join(tmp, 'venv');
     const setup = spawnSync('bash', [join(repo, 'classroom', 'setup.sh'), venv], {
       encoding: 'utf8',
       env: { ...process.env, CLASSROOM_SYSTEM_SITE_PACKAGES: '1' },
@@ -261,6 +271,7 @@ describe('a class on JupyterHub', { skip: skipReason() }, () => {
         CLASSROOM_SPAWNER: 'simple',
         CLASSROOM_HOMES: homes,
         CLASSROOM_API_TOKEN: token,
+        CLASSROOM_EXCHANGE: join(tmp, 'exchange'),
       },
     });
     closeSync(logFd);
@@ -339,5 +350,62 @@ describe('a class on JupyterHub', { skip: skipReason() }, () => {
     console.log(`hub overhead (hub ${mb(sumRss(hubOwn.filter((p) => p.pid === hubPid)))} + proxy): ${mb(overhead)}`);
     console.log(`students in 24 GB at the largest server + kernel (${mb(perStudent)}): ${fit}`);
     assert.ok(fit >= 1);
+  });
+  // The teacher's side runs nbgrader in a course folder laid out like this checkout (its nbgrader_config.py, one Iris
+  // notebook); the students' side goes through the hub to nbgrader's Assignments API in their own servers.
+  test('nbgrader through the hub: release, two students fetch and submit, collect, autograde', { skip: existsSync(join(repo, 'nbgrader_config.py')) ? false : 'needs nbgrader_config.py at the repository root (the exercises of the course)' }, async () => {
+    const teacher = join(tmp, 'teacher');
+    mkdirSync(join(teacher, 'notebooks', 'iris'), { recursive: true });
+    copyFileSync(join(repo, 'nbgrader_config.py'), join(teacher, 'nbgrader_config.py'));
+    copyFileSync(join(repo, 'notebooks', 'iris', `${EXERCISE}.ipynb`), join(teacher, 'notebooks', 'iris', `${EXERCISE}.ipynb`));
+    symlinkSync(join(repo, 'data'), join(teacher, 'data'));
+    symlinkSync(join(repo, 'node_modules'), join(teacher, 'node_modules'));
+    const env = { ...process.env, PATH: `${join(venv, 'bin')}:${process.env.PATH}`, VIRTUAL_ENV: venv, CLASSROOM_EXCHANGE: join(tmp, 'exchange') };
+    const nbgrader = (...args: string[]): string => {
+      const result = spawnSync(join(venv, 'bin', 'python'), ['-m', 'nbgrader', ...args], { cwd: teacher, env, encoding: 'utf8', timeout: 400_000 });
+      const log = `$ nbgrader ${args.join(' ')}\n${result.stdout}\n${result.stderr}`;
+      assert.equal(result.status, 0, log);
+      return log;
+    };
+    nbgrader('generate_assignment', 'iris', '--force');
+    nbgrader('release_assignment', 'iris', '--force');
+
+    const action = async (student: string, what: 'fetch' | 'submit'): Promise<{ status: string }[]> => {
+      const reply = await apiJson<{ success: boolean; value: { assignment_id: string; status: string }[] | string }>(
+        hub!, 'POST', `/user/${student}/assignments/${what}?course_id=trainbook&assignment_id=iris`, {});
+      assert.ok(reply.success, `${student}: ${what} failed: ${JSON.stringify(reply.value)}`);
+      return (reply.value as { assignment_id: string; status: string }[]).filter((a) => a.assignment_id === 'iris');
+    };
+    const [good, untouched] = ['student1', 'student2'];
+    for (const student of [good, untouched]) {
+      const listed = await action(student, 'fetch');
+      assert.ok(listed.some((a) => a.status === 'fetched'), `${student}: iris is not listed as fetched: ${JSON.stringify(listed)}`);
+    }
+    // student1 answers every exercise (edits the fetched notebook through the contents API); student2 does nothing.
+    const path = `/user/${good}/api/contents/assignments/iris/${EXERCISE}.ipynb`;
+    const fetched = await apiJson<{ content: Notebook }>(hub!, 'GET', `${path}?content=1&type=notebook`);
+    const stubs = fetched.content.cells.filter((c) => (c.metadata as { nbgrader?: { solution?: boolean } }).nbgrader?.solution);
+    assert.equal(stubs.length, ANSWERS.length, `${EXERCISE} should hold ${ANSWERS.length} exercises`);
+    stubs.forEach((cell, i) => {
+      const text = cellSource(cell);
+      assert.ok(text.includes(STUB), `the released stub is not nbgrader_config.py's:\n${text}`);
+      cell.source = text.replace(STUB, ANSWERS[i]);
+    });
+    await apiJson(hub!, 'PUT', path, { type: 'notebook', format: 'json', content: fetched.content }, [200]);
+    for (const student of [good, untouched]) await action(student, 'submit');
+
+    nbgrader('collect', 'iris');
+    const started = performance.now();
+    nbgrader('autograde', 'iris', '--force');
+    const scores = JSON.parse(spawnSync(join(venv, 'bin', 'python'), ['-c', [
+      'import json, sys',
+      'from nbgrader.api import Gradebook',
+      'with Gradebook("sqlite:///gradebook.db") as gb:',
+      '    sys.stdout.write(json.dumps({s.student.id: [s.score, s.max_score] for s in gb.find_assignment("iris").submissions}))',
+    ].join('\n')], { cwd: teacher, env, encoding: 'utf8' }).stdout) as Record<string, [number, number]>;
+    console.log(`nbgrader through the hub: ${Object.entries(scores).map(([s, [score, max]]) => `${s} ${score} of ${max}`).join(', ')}; autograde ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    assert.deepEqual(Object.keys(scores).sort(), [good, untouched]);
+    assert.ok(scores[good][1] > 0 && scores[good][0] === scores[good][1], `${good} answered everything: ${scores[good][0]} of ${scores[good][1]}`);
+    assert.ok(scores[untouched][0] < scores[good][0], `${untouched} submitted the stubs yet scored ${scores[untouched][0]}, ${good} ${scores[good][0]}`);
   });
 });
