@@ -4,7 +4,8 @@
 // Iris epochs notebook (quick mode) through the Jupyter Server API (sessions + the kernel's websocket) at the same
 // time. Prints server start p50/p95, kernel and server RSS per student, the hub's own RSS and how many students fit
 // in 24 GB. Everything (hub, proxy, servers, kernels, temp folders) is torn down, also on failure.
-// Slow (about two minutes on 2 cores; test/slow.ts). Linux only (reads /proc).
+// Then nbgrader's release -> fetch -> submit -> collect -> autograde with the student's side through the hub.
+// Slow (about four minutes on 2 cores; test/slow.ts). Linux only (reads /proc).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -33,7 +34,7 @@ const ANSWERS = [
 ];
 
 function skipReason(): string | false {
-  const slow = skipUnlessSlow('a JupyterHub class of 10, about two minutes');
+  const slow = skipUnlessSlow('a JupyterHub class of 10 and an nbgrader round trip, about four minutes');
   if (slow) return slow;
   if (process.platform !== 'linux') return 'reads process memory from /proc: Linux only';
   return false;
@@ -358,7 +359,7 @@ describe('a class on JupyterHub', { skip: skipReason() }, () => {
   // notebook); the student's side goes through the hub to nbgrader's Assignments API in the student's own server.
   // One student: nbgrader names a submission after the unix user of the server (or JUPYTERHUB_USER when that user is
   // "jovyan", as in Zero to JupyterHub), and here every server runs as root, so two students would be one "root".
-  test('nbgrader through the hub: release, a student fetches, answers and submits, collect, autograde', { skip: existsSync(join(repo, 'nbgrader_config.py')) ? false : 'needs nbgrader_config.py at the repository root (the exercises of the course)' }, async () => {
+  test('nbgrader through the hub: release, a student fetches, answers and submits, collect, autograde', async () => {
     const teacher = join(tmp, 'teacher');
     mkdirSync(join(teacher, 'notebooks', 'iris'), { recursive: true });
     copyFileSync(join(repo, 'nbgrader_config.py'), join(teacher, 'nbgrader_config.py'));
