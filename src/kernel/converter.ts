@@ -73,8 +73,9 @@ export function createMappedConverter(): MappedConverter {
         if (esm) map = new CellSourceMap(last.cjsMap, Buffer.from(esm[1], 'base64').toString('utf8'));
       }
       if (result.output !== undefined) result.output = stripSourceMapComments(result.output);
-      // tslab recognises top-level `await x` but not a top-level `for await`: such a cell must run async too.
-      if (!result.hasToplevelAwait && hasTopLevelForAwait(src)) result.hasToplevelAwait = true;
+      // tslab recognises top-level `await x` but not a top-level `for await` or `await (x)` / `await (x as T)`: such a
+      // cell must run async too.
+      if (!result.hasToplevelAwait && (hasTopLevelForAwait(src) || hasTopLevelAwait(src))) result.hasToplevelAwait = true;
       return { result, map };
     },
   };
@@ -87,6 +88,22 @@ export function hasTopLevelForAwait(src: string): boolean {
   const visit = (node: import('@tslab/typescript-for-tslab').Node): boolean => {
     if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
     if (ts.isForOfStatement(node) && node.awaitModifier !== undefined) return true;
+    return ts.forEachChild(node, visit) ?? false;
+  };
+  return visit(file);
+}
+
+/**
+ * Whether `src` has an `await` expression outside any function, in any form (`await x`, `await (x)`,
+ * `await (x as T)`, which tslab's own check misses).
+ */
+export function hasTopLevelAwait(src: string): boolean {
+  if (!src.includes('await')) return false;
+  // Parsed as a module (as tslab compiles cells), where a top-level `await (x)` is an await, not a call.
+  const file = ts.createSourceFile('cell.mts', `export {};\n${src}`, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const visit = (node: import('@tslab/typescript-for-tslab').Node): boolean => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
+    if (ts.isAwaitExpression(node)) return true;
     return ts.forEachChild(node, visit) ?? false;
   };
   return visit(file);
