@@ -8,7 +8,7 @@ import { dirname, extname, join } from 'node:path';
 import vm from 'node:vm';
 import type { CompletionInfo, SideOutput } from 'tslab/dist/converter.js';
 import { createMappedConverter, ts, type MappedConverter } from './converter.js';
-import { KeyboardInterrupt, endInterruptScope, runInInterruptScope, scopeInterrupted, type InterruptScope } from '../runtime/interrupt.js';
+import { KeyboardInterrupt, endInterruptScope, interruptCount, runInInterruptScope, scopeInterrupted, type InterruptScope } from '../runtime/interrupt.js';
 import { AWAIT_HOOK, instrumentAwaits } from './await-checks.js';
 import { diagnosticsContent, errorContent, type CellRecord, type ErrorContent } from './traceback.js';
 
@@ -153,6 +153,7 @@ export class CellExecutor {
    * Resolves when the cell, including its top-level awaits, has finished, failed or been interrupted.
    */
   async execute(src: string, label: string): Promise<CellOutcome> {
+    const startCount = interruptCount();
     const { result, map } = this.mapped.convert(KERNEL_GLOBALS_DECL + this.prevDecl, src);
     this.updateSideOutputs(result.sideOutputs);
     if (result.diagnostics.length > 0) {
@@ -170,6 +171,14 @@ export class CellExecutor {
     const code = `${prefix}${body}\n})(${g}.exports, ${g}.require, ${g}.afterAwait)`;
     this.cells.set(filename, { label, source: src, map, firstLineOffset: prefix.length, generatedLines: result.output.split('\n').length, insertions });
 
+    // Compiling is synchronous: a SIGINT that came meanwhile waits in the event loop. Let it in, so an interrupt sent
+    // while the cell compiled ends the cell instead of being lost behind a loop that never yields.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (interruptCount() > startCount) {
+      const error = new KeyboardInterrupt(`the kernel was interrupted while ${label} was running`);
+      error.stack = `KeyboardInterrupt: ${error.message}`;
+      return { status: 'error', error: errorContent(error, this.cells), interrupted: true };
+    }
     let scope: InterruptScope | undefined;
     const interrupted = new Promise<never>((_, reject) => {
       this.rejectRunning = reject;
@@ -184,7 +193,7 @@ export class CellExecutor {
         } finally {
           this.hooks.onSyncRun?.(false);
         }
-      });
+      }, startCount);
       scope = run.scope;
       if (result.hasToplevelAwait) await Promise.race([run.result, interrupted]);
     } catch (error) {

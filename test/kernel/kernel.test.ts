@@ -281,7 +281,7 @@ describe('trainbook kernel process lifetime', () => {
     }
   });
 
-  test('with interrupt_mode signal, SIGINT stops a synchronous loop and model.fit', async () => {
+  test('with interrupt_mode signal, SIGINT stops a synchronous loop and model.fit', { timeout: 120_000 }, async () => {
     const kernel = await KernelClient.start({ ...trainbookSpec(), interrupt_mode: 'signal' }, { cwd: join(repoRoot, 'notebooks', 'iris') });
     try {
       const spinning = kernel.execute('let spins = 0;\nwhile (true) { spins++; }');

@@ -71,6 +71,17 @@ describe('trainbook kernel: loops that never yield', () => {
     });
   }
 
+  test('an interrupt that comes while the cell still compiles ends it before its loop starts', { timeout: 60_000 }, async () => {
+    // Thousands of typed declarations keep the compiler busy for a second or more before the loop would start.
+    const declarations = Array.from({ length: 4000 }, (_, i) => `const c${i}: { v: number } = { v: ${i} };`).join('\n');
+    const running = kernel.execute(`${declarations}\nsteps = -1;\nwhile (true) { steps++; }`);
+    await sleep(300);
+    await kernel.interrupt();
+    const result = await Promise.race([running, sleep(20_000).then(() => assert.fail('the cell did not end within 20 s of the interrupt'))]);
+    assert.equal(errors(result.outputs)[0]?.ename, 'KeyboardInterrupt', JSON.stringify(result.outputs));
+    assert.notEqual(text((await kernel.execute('steps')).outputs, 'result'), '-1', 'the cell ran after the interrupt');
+  });
+
   test('output printed by such a loop streams while the cell runs', { timeout: 30_000 }, async () => {
     let seenWhileRunning = '';
     const running = kernel.execute('let n = 0;\nwhile (true) { if (n++ % 100000 === 0) console.log(`tick ${n}`); await null; }', {
