@@ -5,7 +5,7 @@
  * the last expression in `tsLastExpr`), then `ts.transpileModule` turns that into CommonJS. Neither stage keeps a
  * source map. The `ts` namespace exports are read-only getters, so instead of patching them this module loads a private
  * copy of `tslab/dist/converter.js` (`src/patches/tslab-converter.ts`) whose `require("@tslab/typescript-for-tslab")` returns a wrapper: the watch program
- * gets `inlineSourceMap: true` and the CommonJS stage gets `sourceMap: true`. Each conversion then yields two maps,
+ * gets `inlineSourceMap: true` (and `types: ["node"]`) and the CommonJS stage gets `sourceMap: true`. Each conversion then yields two maps,
  * CommonJS → ES module → TypeScript, which {@link CellSourceMap} chains.
  */
 import { SourceMap, createRequire, type SourceMapPayload } from 'node:module';
@@ -48,7 +48,10 @@ export function createMappedConverter(): MappedConverter {
       value: (...args: unknown[]) => {
         const [rootFiles, options, ...rest] = args as [string[], Record<string, unknown>, ...unknown[]];
         const fn = ts.createWatchCompilerHost as unknown as (...a: unknown[]) => unknown;
-        return fn(rootFiles, { ...options, inlineSourceMap: true }, ...rest);
+        // types: only @types/node is loaded on its own; without it every @types package in node_modules (a
+        // project's dev tools' too) is type-checked into every kernel (about 30 MB; cells still get the types of
+        // what they import).
+        return fn(rootFiles, { ...options, inlineSourceMap: true, types: ['node'] }, ...rest);
       },
     },
     transpileModule: {
