@@ -58,16 +58,25 @@ class ExecuteSurvivingKernelDeath(Execute):
             link_course_data(path)
         return super().preprocess(nb, resources, km)
 
+    async def restart_after(self, cell, cell_index, ename, message):
+        cell.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"]))
+        self.log.warning("cell %d ended the kernel; restarting it and going on", cell_index)
+        await ensure_async(self.km.restart_kernel(now=True))
+        await ensure_async(self.kc.wait_for_ready(timeout=self.startup_timeout))
+
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         try:
-            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+            cell = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
         except DeadKernelError:
-            message = "the kernel died while this cell ran (did it call process.exit?); it was restarted, so the cells after this one ran in a fresh kernel"
-            cell.outputs.append(nbformat.v4.new_output("error", ename="DeadKernelError", evalue=message, traceback=[f"DeadKernelError: {message}"]))
-            self.log.warning("cell %d killed the kernel; restarting it and going on", cell_index)
-            await ensure_async(self.km.restart_kernel(now=True))
-            await ensure_async(self.kc.wait_for_ready(timeout=self.startup_timeout))
+            message = "the kernel died while this cell ran; it was restarted, so the cells after this one ran in a fresh kernel"
+            await self.restart_after(cell, cell_index, "DeadKernelError", message)
             return cell
+        # The trainbook kernel answers a cell's process.exit(n) with a SystemExit error, then ends: restart it here,
+        # so the next cell does not find a dead kernel.
+        if any(o.get("output_type") == "error" and o.get("ename") == "SystemExit" for o in cell.get("outputs", [])):
+            message = "the cell called process.exit, which ended the kernel; it was restarted, so the cells after this one ran in a fresh kernel"
+            await self.restart_after(cell, cell_index, "KernelRestarted", message)
+        return cell
 
     execute_cell = run_sync(async_execute_cell)
 

@@ -104,7 +104,8 @@ export async function runCheck<Input, Output>(
     try {
       answers.push(await student(input));
     } catch (error) {
-      if (error instanceof CheckError) throw error;
+      // A check never hides the kernel's own stops: an interrupt, or process.exit (the kernel is ending).
+      if (error instanceof CheckError || (error instanceof Error && (error.name === 'KeyboardInterrupt' || error.name === 'SystemExit'))) throw error;
       const message = error instanceof Error ? error.message : String(error);
       if (message.startsWith(NOT_DONE)) {
         throw new CheckError(`${spec.exercise} is not written yet: replace the "YOUR CODE HERE" lines with your code, run its cell, then this one`);

@@ -113,6 +113,13 @@ test('checkAccuracyCount: argMax(1) passes; comparing logits, a fraction, or a l
   await fails(() => checkAccuracyCount(() => { throw new Error('exercise not done: write your answer here'); }), /countCorrect is not written yet/);
 });
 
+test("a check lets the kernel's own stops through: an interrupt or process.exit is not turned into advice", async () => {
+  for (const name of ['KeyboardInterrupt', 'SystemExit']) {
+    const stop = Object.assign(new Error('the kernel stops'), { name });
+    await assert.rejects(checkAccuracyCount(() => { throw stop; }), (error) => error === stop);
+  }
+});
+
 test('checkEpochAverages: loss over batches and accuracy over examples pass; dividing by the wrong count fails', async () => {
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const loss = (b: BatchResult[]) => sum(b.map((x) => x.loss)) / b.length;
