@@ -6,6 +6,7 @@ import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readNotebook } from './nbformat.js';
+import { readCourseGuide, type CourseGuide } from './course-guide.js';
 import { renderIndexPage, type IndexSection } from './html-index.js';
 import { notebookTitle, renderNotebookPage, type NotebookStatus, type NotebookTitle } from './html-page.js';
 import { readPlotlyBundle } from './html-plotly.js';
@@ -23,6 +24,13 @@ export interface ExportOptions {
    * @default [] (order found: inputs as given, folders' subfolders by name)
    */
   sections?: string[];
+  /**
+   * Path of a course guide (`notebooks/course.json`, see {@link CourseGuide}): the index then opens
+   * as the course's front page, sections get their titles, descriptions and time estimates, and
+   * the guide gives the title and section order unless `title` or `sections` are set.
+   * @default none (a plain list of sections and notebooks)
+   */
+  course?: string;
 }
 
 /** One notebook found in the inputs. */
@@ -138,8 +146,10 @@ function relativeHref(fromDir: string, to: string): string {
  * console.log(result.indexPath); // course/index.html
  */
 export async function exportCourse(inputs: readonly string[], options: ExportOptions): Promise<ExportResult> {
-  const title = options.title ?? 'trainbook course';
-  const sources = await findNotebooks(inputs, options.sections ?? []);
+  const guide: CourseGuide | undefined = options.course === undefined ? undefined : readCourseGuide(options.course);
+  const title = options.title ?? guide?.title ?? 'trainbook course';
+  const sectionOrder = options.sections !== undefined && options.sections.length > 0 ? options.sections : (guide?.sections.map((s) => s.folder) ?? []);
+  const sources = await findNotebooks(inputs, sectionOrder);
   const outDir = options.outDir;
   const plotlyBundle = readPlotlyBundle();
   const loaded = await Promise.all(sources.map(async (source) => ({ source, notebook: await readNotebook(source.path) })));
@@ -207,13 +217,36 @@ export async function exportCourse(inputs: readonly string[], options: ExportOpt
       ...(nb.ipynbPath === undefined ? {} : { ipynbHref: relativeHref(outDir, nb.ipynbPath) }),
     });
   }
+  if (guide !== undefined) applyGuide(guide, options.course ?? '', sections);
   const indexPath = join(outDir, 'index.html');
   await mkdir(outDir, { recursive: true });
-  await writeFile(indexPath, renderIndexPage(title, sections));
+  const intro = guide === undefined ? undefined : { audience: guide.audience, prerequisites: guide.prerequisites, order: guide.order };
+  await writeFile(indexPath, renderIndexPage(title, sections, intro));
   return { indexPath, notebooks: exported };
 }
 
-const USAGE = `Usage: trainbook export <executed notebooks or folders...> --out <dir> [--title "Course"] [--ipynb] [--sections a,b,c]
+/** Gives the exported sections the guide's titles, descriptions and time estimates; the guide must cover every exported notebook. */
+function applyGuide(guide: CourseGuide, path: string, sections: IndexSection[]): void {
+  for (const section of sections) {
+    const entry = guide.sections.find((s) => s.folder === section.name);
+    if (entry === undefined) {
+      throw new Error(`${path}: no section "${section.name}"; the guide has ${guide.sections.map((s) => `"${s.folder}"`).join(', ')}. Add it to the guide's sections`);
+    }
+    const names = section.entries.map((e) => e.name);
+    const extra = Object.keys(entry.minutes).filter((name) => !names.includes(name));
+    if (extra.length > 0) throw new Error(`${path}: section "${section.name}" gives minutes for ${extra.join(', ')}, which are not among its notebooks (${names.join(', ')})`);
+    for (const e of section.entries) {
+      const minutes = entry.minutes[e.name];
+      if (minutes === undefined) throw new Error(`${path}: section "${section.name}" has no minutes for notebook ${e.name}; add "${e.name}": <minutes> to its minutes`);
+      e.minutes = minutes;
+    }
+    section.title = entry.title;
+    section.about = entry.about;
+    section.mirrors = entry.mirrors;
+  }
+}
+
+const USAGE = `Usage: trainbook export <executed notebooks or folders...> --out <dir> [--title "Course"] [--ipynb] [--sections a,b,c] [--course course.json]
 
 Writes one self-contained HTML page per executed notebook (<dir>/<section>/<name>.html) and a
 course index (<dir>/index.html). Pages work offline from file:// and need no Python.
@@ -223,6 +256,8 @@ Options:
   -t, --title <text>     course title (default: "trainbook course")
       --ipynb            also copy each notebook as <dir>/<section>/<name>.ipynb
       --sections <list>  comma-separated section names in reading order (default: as found)
+      --course <file>    course guide (notebooks/course.json): front page text, section titles,
+                         time estimates, title and section order
   -h, --help             show this help`;
 
 /**
@@ -245,6 +280,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
         title: { type: 'string', short: 't' },
         ipynb: { type: 'boolean', default: false },
         sections: { type: 'string' },
+        course: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -271,6 +307,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       ...(values.title === undefined ? {} : { title: values.title }),
       ipynb: values.ipynb === true,
       sections: (values.sections ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
+      ...(values.course === undefined ? {} : { course: values.course }),
     });
     for (const nb of result.notebooks) {
       const status = nb.status.kind === 'failed' ? `failed${nb.status.failedCell === undefined ? '' : ` at cell ${nb.status.failedCell}`}` : nb.status.kind === 'ok' ? 'ok' : 'no run record';
