@@ -126,7 +126,8 @@ export function renderIndexPage(courseTitle: string, sections: readonly IndexSec
       );
     });
     const id = sectionId(section.name);
-    const about = section.about === undefined ? '' : `\n<p class="section-about">${escapeHtml(section.about)}</p>`;
+    // Without a front page (no intro), the section's paragraph goes under its heading.
+    const about = section.about === undefined || intro !== undefined ? '' : `\n<p class="section-about">${escapeHtml(section.about)}</p>`;
     const mirrors = section.mirrors === undefined || section.mirrors.length === 0 ? '' : `\n<p class="section-mirrors">Mirrors: ${mirrorsHtml(section.mirrors)}</p>`;
     const next = sections[i + 1];
     const nextLink = next === undefined ? '' : `\n<p class="section-next">Next section: <a href="#${escapeHtml(sectionId(next.name))}">${escapeHtml(sectionTitle(next))}</a></p>`;
