@@ -238,7 +238,7 @@ test('the PyTorch numbers the lessons quote are the golden ones', async () => {
   assert.match(ag08, new RegExp(`scores ${seed0} on these 1,600 held-out rows[^]*${seed1} and ${seed2} for seeds 1 and 2`));
 });
 
-test('ag-news/02 in full: the pool vocabulary knows every validation word, a training-split vocabulary does not', { timeout: 300_000 }, async () => {
+test('ag-news/02 in full: the pool vocabulary knows every validation word, a training-split vocabulary does not', { timeout: 300_000, skip: skipUnlessSlow('ag-news/02 run in full') }, async () => {
   const result = await runNotebook('notebooks/ag-news/02-tokenizer-and-vocab.ipynb', { kernelSpec: spec('trainbook'), quick: false, cellTimeoutMs: 240_000 });
   assert.equal(result.status, 'ok');
   const printed = result.cells.flatMap((cell) => cell.outputs.map(text)).join('');
