@@ -10,7 +10,7 @@
  * Two tf.js variants:
  * - `dense`: the course's step (`tf.variableGrads`, `clipGradNorm`, `optimizer.applyGradients`); the
  *   embedding gradient is a dense [95,812, 64] tensor, as PyTorch's default `sparse=False`;
- * - `sparse`: trainbook's `sparseTrainStep`, the same arithmetic on the rows the batch touches only:
+ * - `sparse`: trainbook's `sparseTrainBatch`, the same arithmetic on the rows the batch touches only:
  *   gather those rows, differentiate with respect to them, clip with the same total norm (untouched
  *   rows have zero gradient), and write the updated rows back with `tf.tensorScatterUpdate` (which
  *   copies the whole table);
@@ -33,7 +33,7 @@ import { collateArrays } from '../src/text/collate.js';
 import { embeddingBagMean } from '../src/text/embedding-bag.js';
 import { clipGradNorm } from '../src/train/clip-grad-norm.js';
 import { crossEntropyLoss } from '../src/train/losses.js';
-import { sparseTrainStep, touchedRows } from '../src/text/sparse-step.js';
+import { sparseTrainBatch, touchedRows } from '../src/text/sparse-train-batch.js';
 import { TextClassificationModel } from '../src/text/text-classification-model.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -182,7 +182,7 @@ async function setUp(options: AgNewsStepBenchOptions): Promise<{ step: Step; bat
   const optimizer = tf.train.sgd(settings.lr);
   const librarySparse: Step = (batch) => {
     const tensors: [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D] = [tf.tensor1d(batch.labels, 'int32'), tf.tensor1d(batch.text, 'int32'), tf.tensor1d(batch.offsets, 'int32')];
-    const loss = sparseTrainStep(model, tensors, { optimizer, lossFn: crossEntropyLoss, maxNorm: settings.maxNorm });
+    const loss = sparseTrainBatch(model, tensors, { optimizer, lossFn: crossEntropyLoss, maxNorm: settings.maxNorm });
     tf.dispose(tensors);
     return loss;
   };

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { useFastWasmKernels } from '../src/train/wasm-kernels.js';
+import { useFastWasmKernels } from '../src/patches/tfjs-wasm-kernels.js';
 import { irisEpoch, mlpStep, type Workload } from './workloads.js';
 
 const [name = 'mlp-step', variant = 'wasm', unitsArg = '10'] = process.argv.slice(2);

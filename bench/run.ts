@@ -241,7 +241,7 @@ ${meta.join('\n')}
   (\`dx = dy · Wᵀ\`, \`dW = xᵀ · dy\`) falls back to a plain loop, and its \`Gather\` (how a DataLoader
   picks a batch) builds a coordinate vector per copied number.
 - **wasm + useFastWasmKernels (XNNPACK)**: trainbook's \`useFastWasmKernels()\`
-  (src/train/wasm-kernels.ts) re-registers \`BatchMatMul\`, \`_FusedMatMul\`, \`GatherV2\` and \`Slice\`
+  (src/patches/tfjs-wasm-kernels.ts) re-registers \`BatchMatMul\`, \`_FusedMatMul\`, \`GatherV2\` and \`Slice\`
   for the wasm backend: transposed products become explicit transposes plus an XNNPACK product;
   a product whose right operand XNNPACK has not packed before (a weight matrix right after an
   optimizer step: XNNPACK caches packed weights by tensor, and packs with a strided transpose) goes

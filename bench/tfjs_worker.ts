@@ -8,7 +8,7 @@
 import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { useFastWasmKernels } from '../src/train/wasm-kernels.js';
+import { useFastWasmKernels } from '../src/patches/tfjs-wasm-kernels.js';
 import { irisEpoch, mlpStep, type Workload } from './workloads.js';
 
 const variant = process.argv[2] ?? 'wasm';

@@ -4,13 +4,14 @@
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { killAllKernels } from '../jupyter/kernel-client.js';
 import { installKernel, packageRoot, trainbookKernelMain, type KnownKernel } from '../jupyter/install-kernel.js';
 import { cleanFile } from '../notebook/clean.js';
-import { parseArgs, UsageError } from './args.js';
+import { parseCommandLine, UsageError } from './args.js';
+import { exportCommand } from './export-command.js';
 import { findNotebookPaths } from './find-notebooks.js';
-import { downloadCommand } from '../text/download-cli.js';
+import { downloadCommand } from './download-command.js';
 import { runCommand } from './run-command.js';
 
 const HELP = `Usage: trainbook <command> [options]
@@ -50,8 +51,11 @@ Options:
   -h, --help        show this help`;
 
 async function cleanCommand(argv: string[]): Promise<number> {
-  const { positionals, options } = parseArgs(argv, { check: {}, help: {} }, 'clean');
-  if (options.help) {
+  const { positionals, values: options } = parseCommandLine('clean', argv, {
+    check: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (options.help === true) {
     process.stdout.write(CLEAN_HELP + '\n');
     return 0;
   }
@@ -77,21 +81,25 @@ async function cleanCommand(argv: string[]): Promise<number> {
 }
 
 async function installKernelCommand(argv: string[]): Promise<number> {
-  const { options } = parseArgs(
-    argv,
-    { user: {}, prefix: { value: true }, 'sys-prefix': {}, kernel: { value: true }, name: { value: true }, help: {} },
-    'install-kernel',
-  );
-  if (options.help) {
+  const { values: options, positionals } = parseCommandLine('install-kernel', argv, {
+    user: { type: 'boolean' },
+    prefix: { type: 'string' },
+    'sys-prefix': { type: 'boolean' },
+    kernel: { type: 'string' },
+    name: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (options.help === true) {
     process.stdout.write(INSTALL_HELP + '\n');
     return 0;
   }
+  if (positionals.length > 0) throw new UsageError(`install-kernel: takes no paths, got "${positionals.join(' ')}"; see "trainbook install-kernel --help"`);
   const chosen = [options.user, options.prefix, options['sys-prefix']].filter((o) => o !== undefined).length;
   if (chosen > 1) throw new UsageError('install-kernel: give only one of --user, --prefix <dir>, --sys-prefix');
   const location =
-    typeof options.prefix === 'string'
+    options.prefix !== undefined
       ? { kind: 'prefix' as const, prefix: options.prefix }
-      : options['sys-prefix']
+      : options['sys-prefix'] === true
         ? { kind: 'sys-prefix' as const }
         : { kind: 'user' as const };
   const which = options.kernel;
@@ -99,8 +107,8 @@ async function installKernelCommand(argv: string[]): Promise<number> {
   if (which === undefined) kernels = existsSync(trainbookKernelMain) ? ['tslab', 'trainbook'] : ['tslab'];
   else if (which === 'all') kernels = ['tslab', 'trainbook'];
   else if (which === 'tslab' || which === 'trainbook') kernels = [which];
-  else throw new UsageError(`install-kernel: --kernel is "${String(which)}", expected tslab, trainbook or all`);
-  const name = typeof options.name === 'string' ? options.name : undefined;
+  else throw new UsageError(`install-kernel: --kernel is "${which}", expected tslab, trainbook or all`);
+  const name = options.name;
   if (name !== undefined && kernels.length > 1) {
     throw new UsageError('install-kernel: --name works with a single kernel; add --kernel tslab or --kernel trainbook');
   }
@@ -109,21 +117,6 @@ async function installKernelCommand(argv: string[]): Promise<number> {
     process.stdout.write(`Installed kernelspec ${name ?? kernel} in ${dir}\n`);
   }
   return 0;
-}
-
-async function exportCommand(argv: string[]): Promise<number> {
-  const modulePath = fileURLToPath(new URL('../notebook/export.js', import.meta.url));
-  const sourcePath = modulePath.replace(/\.js$/, '.ts');
-  if (!existsSync(modulePath) && !existsSync(sourcePath)) {
-    process.stderr.write('trainbook export: not available yet\n');
-    return 1;
-  }
-  const module = (await import('../notebook/export.js')) as { exportCommand?: (argv: string[]) => Promise<number> };
-  if (typeof module.exportCommand !== 'function') {
-    process.stderr.write('trainbook export: not available yet\n');
-    return 1;
-  }
-  return await module.exportCommand(argv);
 }
 
 function version(): string {

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve, parse as parsePath } from 'node:path';
 import { describeFailure, notebookLabel, runNotebook, type RunResult } from '../notebook/run.js';
-import { parseArgs, UsageError } from './args.js';
+import { parseCommandLine, positiveNumberOption, UsageError, wholeNumberOption } from './args.js';
 import { findNotebookPaths } from './find-notebooks.js';
 import { formatSeconds, ProgressDisplay } from './progress.js';
 
@@ -42,15 +42,6 @@ export function outputPathFor(input: string, outDir: string, cwd = process.cwd()
   let rel = relative(cwd, absolute);
   if (rel.startsWith('..') || isAbsolute(rel)) rel = relative(parsePath(absolute).root, absolute);
   return join(outDir, rel);
-}
-
-function positiveNumber(value: string | boolean | string[] | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (typeof value !== 'string' || !Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`run: --${name} is "${String(value)}", expected a positive number`);
-  }
-  return n;
 }
 
 /**
@@ -102,31 +93,27 @@ function summaryTable(outcomes: readonly Outcome[]): string {
  * PyTorch: none (papermill / `jupyter nbconvert --execute` on the command line).
  */
 export async function runCommand(argv: string[]): Promise<number> {
-  const { positionals, options } = parseArgs(
-    argv,
-    {
-      out: { value: true },
-      param: { value: true, repeat: true },
-      quick: {},
-      jobs: { value: true },
-      timeout: { value: true },
-      kernel: { value: true },
-      'allow-errors': {},
-      'startup-timeout': { value: true },
-      help: {},
-    },
-    'run',
-  );
-  if (options.help) {
+  const { positionals, values: options } = parseCommandLine('run', argv, {
+    out: { type: 'string' },
+    param: { type: 'string', multiple: true },
+    quick: { type: 'boolean' },
+    jobs: { type: 'string' },
+    timeout: { type: 'string' },
+    kernel: { type: 'string' },
+    'allow-errors': { type: 'boolean' },
+    'startup-timeout': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (options.help === true) {
     process.stdout.write(RUN_HELP + '\n');
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('run: give at least one notebook, folder or glob (e.g. trainbook run notebooks)');
-  const params = parseParams((options.param as string[] | undefined) ?? []);
-  const outDir = typeof options.out === 'string' ? options.out : join('build', 'executed');
-  const jobs = Math.floor(positiveNumber(options.jobs, 'jobs', Math.min(2, availableParallelism())));
-  const timeoutSeconds = positiveNumber(options.timeout, 'timeout', 0);
-  const startupSeconds = positiveNumber(options['startup-timeout'], 'startup-timeout', 60);
+  const params = parseParams(options.param ?? []);
+  const outDir = options.out ?? join('build', 'executed');
+  const jobs = options.jobs === undefined ? Math.min(2, availableParallelism()) : wholeNumberOption('run', 'jobs', options.jobs, 1);
+  const timeoutSeconds = options.timeout === undefined ? 0 : positiveNumberOption('run', 'timeout', options.timeout);
+  const startupSeconds = options['startup-timeout'] === undefined ? 60 : positiveNumberOption('run', 'startup-timeout', options['startup-timeout']);
   const paths = findNotebookPaths(positionals);
   const progress = new ProgressDisplay();
   progress.start();
@@ -143,7 +130,7 @@ export async function runCommand(argv: string[]): Promise<number> {
           outPath: outputPathFor(path, outDir),
           params,
           quick: options.quick === true,
-          kernelName: typeof options.kernel === 'string' ? options.kernel : undefined,
+          kernelName: options.kernel,
           cellTimeoutMs: timeoutSeconds * 1000,
           allowErrors: options['allow-errors'] === true,
           startupTimeoutMs: startupSeconds * 1000,

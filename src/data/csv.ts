@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DataFrame } from 'danfojs-node';
+import { parseCsvRecords } from './csv-records.js';
 
 /** Options of {@link readCSV}: PapaParse's parse options, passed through to danfojs. */
 export interface ReadCsvOptions {
@@ -51,6 +52,50 @@ export function readLines(path: string, caller: string): string[] {
   return lines;
 }
 
+/** Whether a CSV value reads as a number (what danfojs's dynamic typing makes a number). */
+function isNumeric(value: string): boolean {
+  return /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value);
+}
+
+/**
+ * Throws, naming file, line and what is wrong, at the first row whose field count differs from
+ * the header's (or the first row's), and at the first value that is not a number in a column
+ * whose first value is one.
+ */
+function checkCsvRows(text: string, path: string, options: ReadCsvOptions): void {
+  const { header = true, skipFirstNLines = 0, frameConfig = {} } = options;
+  // blank lines are skipped, as danfojs skips them
+  const records = parseCsvRecords(text, path).filter(({ line, fields }) => line > skipFirstNLines && fields.length > 0);
+  if (records.length === 0) return;
+  const names = header ? (records[0] as { fields: string[] }).fields : (frameConfig.columns ?? (records[0] as { fields: string[] }).fields.map((_, i) => String(i)));
+  const rows = header ? records.slice(1) : records;
+  const width = header ? names.length : (rows[0] as { fields: string[] }).fields.length;
+  const columns = header || frameConfig.columns !== undefined ? ` (the columns ${names.join(', ')})` : '';
+  for (const { line, fields } of rows) {
+    if (fields.length !== width) {
+      throw new Error(
+        `readCSV: ${path} line ${line}: found ${fields.length} field${fields.length === 1 ? '' : 's'}, expected ${width}${columns}; ` +
+          'fix this row (a missing or extra comma, or a quote that is not closed)',
+      );
+    }
+  }
+  const first = rows[0];
+  if (first === undefined) return;
+  for (let c = 0; c < width; c++) {
+    if (frameConfig.dtypes?.[c] === 'string' || !isNumeric(first.fields[c] as string)) continue;
+    for (const { line, fields } of rows) {
+      const value = fields[c] as string;
+      if (value.trim() !== '' && !isNumeric(value)) {
+        throw new Error(
+          `readCSV: ${path} line ${line}, column "${names[c] ?? c}": ${JSON.stringify(value)} is not a number, but the rows above hold ` +
+            'numbers in this column (danfojs would turn the whole column into strings); fix the value, or pass ' +
+            `frameConfig.dtypes with "string" for this column to read it as text`,
+        );
+      }
+    }
+  }
+}
+
 /** The danfojs module, imported on first use (importing it takes ~0.9 s). */
 export async function importDanfo(): Promise<typeof import('danfojs-node')> {
   return import('danfojs-node');
@@ -64,6 +109,11 @@ export async function importDanfo(): Promise<typeof import('danfojs-node')> {
  * line whose names look like integers, danfojs reorders the columns (JavaScript orders integer-like
  * object keys first); pass `header: false` with `frameConfig.columns` in that case.
  *
+ * The file is checked first, so a damaged row fails here, naming file and line, instead of far
+ * away: every row must have as many fields as the header (or the first row), and a column whose
+ * first value is a number must hold numbers (or nothing) below, unless `frameConfig.dtypes` says
+ * `string` for it.
+ *
  * PyTorch: none (`pandas.read_csv`).
  *
  * @param path - path of a local file (relative to the working directory).
@@ -76,6 +126,7 @@ export async function importDanfo(): Promise<typeof import('danfojs-node')> {
  */
 export async function readCSV(path: string, options: ReadCsvOptions = {}): Promise<DataFrame> {
   checkFileExists(path, 'readCSV');
+  checkCsvRows(readFileSync(path, 'utf8'), path, options);
   const dfd = await importDanfo();
   try {
     return await dfd.readCSV(path, options);

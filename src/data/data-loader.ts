@@ -4,7 +4,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Batched, type Dataset, isBatchDataset } from './dataset.js';
 import { throwIfInterrupted } from '../runtime/interrupt.js';
-import { deriveSeed, permutation } from './random.js';
 import { TorchGenerator, torchEpochOrder } from './torch-generator.js';
 
 /** Options of {@link DataLoader}. */
@@ -20,18 +19,19 @@ export interface DataLoaderOptions<T, B> {
    */
   shuffle?: boolean;
   /**
-   * Seed of the shuffle. Epoch `k` (the `k`-th iteration over the loader, from 0) uses an order
-   * derived from `(seed, k)`: a different order every epoch, the same sequence of orders for the
-   * same seed.
+   * Shorthand for `generator: new TorchGenerator(seed)`: a generator only this loader draws from,
+   * so epoch `k` visits the order PyTorch's `DataLoader` visits in its `k`-th epoch right after
+   * `torch.manual_seed(seed)`. Not together with `generator`.
    * @default 0
    */
   seed?: number;
   /**
-   * Shuffle as PyTorch does instead, drawing from this generator as PyTorch's `DataLoader` draws
-   * from the default generator (two seeds at the start of every epoch, see
-   * {@link torchEpochOrder}): with the generator a PyTorch script seeds, in the same program order,
-   * the epochs visit PyTorch's orders. Not together with `seed`.
-   * @default none (use `seed`)
+   * The generator the shuffle draws from, as PyTorch's `DataLoader` draws from the default
+   * generator (two seeds at the start of every shuffled epoch, see {@link torchEpochOrder}; one
+   * without `shuffle`, as PyTorch's iterator draws its workers' base seed): with the generator a
+   * PyTorch script seeds, in the same program order (split, model, loaders), the epochs visit
+   * PyTorch's orders. Not together with `seed`.
+   * @default new TorchGenerator(seed)
    */
   generator?: TorchGenerator;
   /**
@@ -102,9 +102,9 @@ function yieldToEventLoop(): Promise<void> {
 /**
  * Batches of a dataset, as an async iterable: `for await (const [x, y] of loader)`.
  *
- * Each iteration over the loader is one epoch. With `shuffle`, each epoch visits the examples in a
- * fresh order derived from `seed` and the epoch counter (or PyTorch's order, drawn from a
- * `generator`); without it, in dataset order. The last batch may be smaller than `batchSize`
+ * Each iteration over the loader is one epoch. With `shuffle`, each epoch visits the examples in
+ * PyTorch's order for the loader's {@link TorchGenerator} (`generator`, or `new TorchGenerator(seed)`),
+ * a fresh order every epoch; without it, in dataset order. The last batch may be smaller than `batchSize`
  * unless `dropLast`.
  *
  * Ownership: the loader owns each batch. A batch is valid until the next one is requested; the
@@ -117,8 +117,8 @@ function yieldToEventLoop(): Promise<void> {
  *
  * PyTorch: `torch.utils.data.DataLoader(dataset, batch_size, shuffle, generator, drop_last,
  * collate_fn)`; `length` is `len(loader)`. Differences: async iteration; batches are disposed for
- * you; a seed, or a {@link TorchGenerator} standing for PyTorch's default generator (PyTorch's
- * `generator=` argument, a loader-private generator, is not reproduced); no worker processes.
+ * you; the {@link TorchGenerator} stands for PyTorch's default generator (PyTorch's `generator=`
+ * argument, which draws differently, is not reproduced); no worker processes.
  *
  * @example
  * ```ts
@@ -135,10 +135,8 @@ export class DataLoader<T, B = Batched<T>> implements AsyncIterable<B> {
   readonly batchSize: number;
   /** Whether each epoch uses a fresh random order. */
   readonly shuffle: boolean;
-  /** Seed of the shuffle. */
-  readonly seed: number;
-  /** The generator the shuffle draws from as PyTorch does, if one was given. */
-  readonly generator: TorchGenerator | undefined;
+  /** The generator the shuffle draws from, as PyTorch's `DataLoader` draws from the default generator. */
+  readonly generator: TorchGenerator;
   /** Whether a smaller last batch is dropped. */
   readonly dropLast: boolean;
   private readonly collate: ((items: T[]) => B) | undefined;
@@ -161,13 +159,12 @@ export class DataLoader<T, B = Batched<T>> implements AsyncIterable<B> {
       throw new Error('DataLoader: generator must be a TorchGenerator, e.g. { shuffle: true, generator: new TorchGenerator(0) }');
     }
     if (generator !== undefined && options.seed !== undefined) {
-      throw new Error('DataLoader: got both seed and generator; pass one (seed for trainbook\'s shuffle, generator for PyTorch\'s)');
+      throw new Error('DataLoader: got both seed and generator; pass one ({ seed: n } is short for { generator: new TorchGenerator(n) })');
     }
     this.dataset = dataset;
     this.batchSize = batchSize;
     this.shuffle = shuffle;
-    this.seed = seed;
-    this.generator = generator;
+    this.generator = generator ?? new TorchGenerator(seed);
     this.dropLast = dropLast;
     this.collate = collate;
     this.signal = signal;
@@ -186,18 +183,17 @@ export class DataLoader<T, B = Batched<T>> implements AsyncIterable<B> {
 
   /**
    * The example order of the next epoch, without starting it: the dataset order, or with
-   * `shuffle` a permutation derived from `(seed, epoch)` (or drawn from a copy of `generator`, which
-   * does not advance).
+   * `shuffle` the permutation drawn from a copy of `generator` (which does not advance).
    */
   peekOrder(): number[] {
-    return this.orderFor(this.epochCount, this.generator?.clone());
+    return this.orderFor(this.generator.clone());
   }
 
-  private orderFor(epoch: number, generator: TorchGenerator | undefined): number[] {
+  private orderFor(generator: TorchGenerator): number[] {
     const n = this.dataset.length;
-    if (!this.shuffle) return Array.from({ length: n }, (_, i) => i);
-    if (generator !== undefined) return torchEpochOrder(n, generator);
-    return permutation(n, deriveSeed(this.seed, epoch));
+    if (this.shuffle) return torchEpochOrder(n, generator);
+    generator.randomInt64(); // PyTorch's iterator draws its workers' base seed even without shuffling
+    return Array.from({ length: n }, (_, i) => i);
   }
 
   /** Builds the batch of the dataset rows `indices`. */
@@ -222,7 +218,7 @@ export class DataLoader<T, B = Batched<T>> implements AsyncIterable<B> {
 
   /** Starts one epoch. */
   [Symbol.asyncIterator](): AsyncIterator<B> {
-    const order = this.orderFor(this.epochCount, this.generator);
+    const order = this.orderFor(this.generator);
     this.epochCount += 1;
     return this.iterate(order);
   }

@@ -2,15 +2,14 @@
  * `randomSplit`: split a dataset into non-overlapping random subsets.
  */
 import { type Dataset, Subset } from './dataset.js';
-import { permutation } from './random.js';
 import { TorchGenerator } from './torch-generator.js';
 
 /**
- * Options of {@link randomSplit}: a seed, or a {@link TorchGenerator} to draw PyTorch's split.
+ * Options of {@link randomSplit}: the {@link TorchGenerator} the split is drawn from, or a seed for a fresh one.
  */
 export type RandomSplitOptions =
   | {
-      /** Seed of the shuffle (trainbook's own generator); the same seed gives the same split. */
+      /** Shorthand for `generator: new TorchGenerator(seed)`: PyTorch's `generator=torch.Generator().manual_seed(seed)`. */
       seed: number;
     }
   | {
@@ -72,9 +71,9 @@ export function splitLengths(total: number, lengths: readonly number[]): number[
  * subset, round-robin from the first, until all are used (150 × [0.7, 0.2, 0.1] gives 105/30/15).
  * The same seed always gives the same split; each subset keeps the shuffled order.
  *
- * PyTorch: `torch.utils.data.random_split(dataset, lengths, generator=...)`. With `{ seed }` the
- * lengths are PyTorch's but the shuffle uses trainbook's generator (mulberry32), so the rows differ
- * from PyTorch's; with `{ generator }` (a {@link TorchGenerator}) the rows are PyTorch's too.
+ * PyTorch: `torch.utils.data.random_split(dataset, lengths, generator=...)`, row for row: the
+ * split is one `randperm` drawn from the {@link TorchGenerator} (`{ seed: n }` is short for
+ * `{ generator: new TorchGenerator(n) }`).
  *
  * @param dataset - the dataset to split.
  * @param lengths - fractions or counts, one per subset.
@@ -82,8 +81,8 @@ export function splitLengths(total: number, lengths: readonly number[]): number[
  * @returns one {@link Subset} per entry of `lengths`.
  * @example
  * ```ts
- * const [trainData, valData, testData] = randomSplit(irisDataset, [0.7, 0.2, 0.1], { seed: 20 });
- * trainData.length; // 105
+ * const [trainData, valData, testData] = randomSplit(irisDataset, [0.7, 0.2, 0.1], { generator: new TorchGenerator(20) });
+ * trainData.length; // 105, the rows of torch.Generator().manual_seed(20)
  * ```
  */
 export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], options: RandomSplitOptions): Subset<T>[] {
@@ -93,10 +92,13 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
     throw new Error('randomSplit: generator must be a TorchGenerator, e.g. randomSplit(dataset, [0.7, 0.3], { generator: new TorchGenerator(0) })');
   }
   if (generator === undefined && typeof seed !== 'number') {
-    throw new Error('randomSplit: needs a seed, e.g. randomSplit(dataset, [0.7, 0.3], { seed: 0 })');
+    throw new Error('randomSplit: needs a generator, e.g. randomSplit(dataset, [0.7, 0.3], { generator: new TorchGenerator(0) })');
+  }
+  if (dataset.length === 0) {
+    throw new Error('randomSplit: the dataset is empty (length 0); there is nothing to split. Check the step that made it (the file it was read from, a filter, a limit)');
   }
   const counts = splitLengths(dataset.length, lengths);
-  const order = generator !== undefined ? generator.randperm(dataset.length) : permutation(dataset.length, seed as number);
+  const order = (generator ?? new TorchGenerator(seed as number)).randperm(dataset.length);
   let offset = 0;
   return counts.map((count) => {
     const subset = new Subset(dataset, order.slice(offset, offset + count));

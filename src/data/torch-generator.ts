@@ -51,6 +51,8 @@ export class TorchGenerator {
   private index = N;
   /** The seed given to the constructor or to the last {@link manualSeed}. */
   private seedValue: number | bigint = 0;
+  /** The second value of the last Box-Muller pair of {@link normal}'s scalar path (ATen's `next_double_normal_sample`). */
+  private nextNormal: number | undefined;
 
   /** @param seed - a non-negative integer (a bigint for seeds above 2^53); only its low 32 bits matter, as in PyTorch. */
   constructor(seed: number | bigint) {
@@ -67,6 +69,7 @@ export class TorchGenerator {
       this.state[i] = x;
     }
     this.index = N;
+    this.nextNormal = undefined;
     return this;
   }
 
@@ -81,6 +84,7 @@ export class TorchGenerator {
     copy.state.set(this.state);
     copy.index = this.index;
     copy.seedValue = this.seedValue;
+    copy.nextNormal = this.nextNormal;
     return copy;
   }
 
@@ -152,7 +156,8 @@ export class TorchGenerator {
    * least 16 values: uniform draws, then Box-Muller on blocks of 16 (values `j` and `j + 8` of a
    * block share a pair), the last block recomputed from fresh draws when `count` is not a multiple
    * of 16. PyTorch computes this in float32 vector code, so values may differ from these by about
-   * 1e-6; the words drawn are the same.
+   * 1e-6; the words drawn are the same. Fewer than 16 values are drawn one by one in doubles
+   * (53-bit uniforms, Box-Muller, the pair's second value kept for the next draw), as ATen does.
    *
    * PyTorch: `torch.empty(count).normal_(mean, std)` (what `nn.Embedding` and `nn.EmbeddingBag`
    * draw for their default weights).
@@ -160,7 +165,9 @@ export class TorchGenerator {
   normal(count: number, mean = 0, std = 1): Float32Array {
     checkCount(count, 'TorchGenerator.normal');
     if (count < 16) {
-      throw new Error(`TorchGenerator.normal: count is ${count}; PyTorch draws fewer than 16 normal values another way, which is not reproduced here`);
+      const few = new Float32Array(count);
+      for (let i = 0; i < count; i++) few[i] = this.normalDouble() * std + mean;
+      return few;
     }
     const out = this.uniform(count);
     const block = (start: number): void => {
@@ -179,6 +186,22 @@ export class TorchGenerator {
       block(count - 16);
     }
     return out;
+  }
+
+  /** One standard normal double, as ATen's `normal_distribution<double>` draws it. */
+  private normalDouble(): number {
+    if (this.nextNormal !== undefined) {
+      const cached = this.nextNormal;
+      this.nextNormal = undefined;
+      return cached;
+    }
+    const uniform53 = (): number => Number(this.random64() & 0x1fffffffffffffn) * 2 ** -53;
+    const u1 = uniform53();
+    const u2 = uniform53();
+    const radius = Math.sqrt(-2 * Math.log1p(-u2));
+    const theta = 2 * Math.PI * u1;
+    this.nextNormal = radius * Math.sin(theta);
+    return radius * Math.cos(theta);
   }
 
   /**

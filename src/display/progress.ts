@@ -33,11 +33,12 @@ export interface Progress {
 }
 
 /**
- * `75` → `01:15`, `3725` → `1:02:05`.
+ * A duration as a clock, the way a progress bar shows it: `75` → `01:15`, `3725` → `1:02:05`
+ * (the exported pages write durations in words with `formatDuration` of `src/notebook/html-page.ts`).
  *
  * PyTorch: none (tqdm's elapsed and remaining times).
  */
-export function formatDuration(seconds: number): string {
+export function formatClock(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
@@ -69,10 +70,10 @@ function rateText(state: ProgressState, unit: string): string {
 }
 
 function timesText(state: ProgressState): string {
-  const elapsed = formatDuration(state.elapsedSeconds);
+  const elapsed = formatClock(state.elapsedSeconds);
   if (state.finished) return elapsed;
   const rate = state.count / state.elapsedSeconds;
-  const eta = state.count > 0 && state.elapsedSeconds > 0 ? formatDuration(Math.max(0, state.total - state.count) / rate) : '?';
+  const eta = state.count > 0 && state.elapsedSeconds > 0 ? formatClock(Math.max(0, state.total - state.count) / rate) : '?';
   return `${elapsed}<${eta}`;
 }
 

@@ -20,6 +20,30 @@ function toArrayBuffer(buffer: Buffer): ArrayBuffer {
   return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer;
 }
 
+/** Bytes per stored value of each dtype a weights manifest can hold (strings have no fixed size). */
+const BYTES_PER_VALUE: Partial<Record<string, number>> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
+
+/**
+ * Checks that a manifest group's files hold exactly the bytes its weights need, so a truncated or
+ * padded `weights.bin` fails here, naming the file, instead of deep inside tf.js or not at all.
+ */
+function checkWeightBytes(group: tf.io.WeightsManifestConfig[number], buffers: ArrayBuffer[], dir: string, modelPath: string): void {
+  let expected = 0;
+  for (const weight of group.weights) {
+    const dtype = weight.quantization?.dtype ?? weight.dtype;
+    const size = BYTES_PER_VALUE[dtype];
+    if (size === undefined) return; // strings: the size is in the data, tf.js checks it
+    expected += weight.shape.reduce((a, b) => a * b, 1) * size;
+  }
+  const actual = buffers.reduce((total, buffer) => total + buffer.byteLength, 0);
+  if (actual === expected) return;
+  const files = group.paths.map((file) => join(dir, file)).join(' + ');
+  throw new Error(
+    `loadModel: ${files} holds ${actual} bytes, but ${modelPath} describes ${expected} bytes of weights ` +
+      `(the file is ${actual < expected ? 'truncated' : 'too long'}); the two files do not belong together: save the model again`,
+  );
+}
+
 /**
  * A tf.js `IOHandler` that saves to and loads from a directory on the local file system, in
  * TensorFlow.js's standard layout: `model.json` (topology and weights manifest) and `weights.bin`
@@ -82,17 +106,26 @@ export function fileSystem(path: string): tf.io.IOHandler {
       if (modelJSON.modelTopology === undefined) {
         throw new Error(`loadModel: ${modelPath} has no modelTopology; is it a TensorFlow.js layers model?`);
       }
+      if (!Array.isArray(modelJSON.weightsManifest)) {
+        throw new Error(
+          `loadModel: ${modelPath} has no weightsManifest, so it names no weights file; tf.js would build the model with fresh ` +
+            'random weights. Save the model again with saveModel (it writes model.json with its manifest and weights.bin)',
+        );
+      }
       return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
         for (const group of manifest) {
+          const groupBuffers: ArrayBuffer[] = [];
           for (const file of group.paths) {
             const weightsPath = join(dir, file);
             if (!existsSync(weightsPath)) {
               throw new Error(`loadModel: ${modelPath} lists weights file ${file}, which is missing at ${weightsPath}`);
             }
-            buffers.push(toArrayBuffer(readFileSync(weightsPath)));
+            groupBuffers.push(toArrayBuffer(readFileSync(weightsPath)));
           }
+          checkWeightBytes(group, groupBuffers, dir, modelPath);
+          buffers.push(...groupBuffers);
           specs.push(...group.weights);
         }
         return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
@@ -128,6 +161,11 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<tf.
  *
  * @param path - the directory, or its `model.json`.
  * @returns the model, with its weights; the caller disposes it (`model.dispose()`).
+ * @example
+ * ```ts
+ * await saveModel(model, 'iris-model');
+ * const loaded = await loadModel('iris-model'); // same architecture, same weights
+ * ```
  */
 export async function loadModel(path: string): Promise<tf.LayersModel> {
   return tf.loadLayersModel(fileSystem(path));
@@ -189,8 +227,18 @@ export interface LoadStateDictResult {
 }
 
 /**
+ * Reads a state dictionary from a file written by {@link saveStateDict} (or any safetensors file
+ * with F32, I32 or BOOL tensors). The caller disposes the tensors (`tf.dispose(Object.values(dict))`).
+ *
+ * PyTorch: `torch.load(path)` of a saved `state_dict`.
+ *
+ * @param path - the `.safetensors` file.
+ * @returns tensors by name.
+ */
+export function loadStateDict(path: string): Record<string, tf.Tensor>;
+/**
  * Copies weights into `model` from a dictionary made by {@link stateDict} (of a model of the same
- * architecture) or read by {@link loadStateDictFile}.
+ * architecture) or read by `loadStateDict(path)`, or straight from such a file.
  *
  * Everything is checked before any weight changes: with `strict` (the default) missing and
  * unexpected keys are errors; a shape or dtype mismatch is always an error. The model copies the
@@ -206,19 +254,38 @@ export interface LoadStateDictResult {
  * @returns the missing and unexpected keys (both empty when `strict`).
  * @example
  * ```ts
- * const newModel = makeModel();
- * loadStateDict(newModel, loadStateDictFile('model.safetensors'));
+ * const saved = loadStateDict('model.safetensors'); // torch.load
+ * loadStateDict(newModel, saved);                   // newModel.load_state_dict(saved)
+ * tf.dispose(Object.values(saved));
  * ```
  */
 export function loadStateDict(
   model: tf.LayersModel,
   dictOrPath: Record<string, tf.Tensor> | string,
+  options?: LoadStateDictOptions,
+): LoadStateDictResult;
+export function loadStateDict(
+  modelOrPath: tf.LayersModel | string,
+  dictOrPath?: Record<string, tf.Tensor> | string,
   options: LoadStateDictOptions = {},
+): LoadStateDictResult | Record<string, tf.Tensor> {
+  if (typeof modelOrPath === 'string') return readStateDictFile(modelOrPath);
+  if (dictOrPath === undefined) {
+    throw new Error('loadStateDict: got a model but no state dict; call loadStateDict(model, dictOrPath)');
+  }
+  return copyStateDict(modelOrPath, dictOrPath, options);
+}
+
+/** `model.load_state_dict(dict)`: the work of {@link loadStateDict} with a model. */
+function copyStateDict(
+  model: tf.LayersModel,
+  dictOrPath: Record<string, tf.Tensor> | string,
+  options: LoadStateDictOptions,
 ): LoadStateDictResult {
   if (typeof dictOrPath === 'string') {
-    const fromFile = loadStateDictFile(dictOrPath);
+    const fromFile = readStateDictFile(dictOrPath);
     try {
-      return loadStateDict(model, fromFile, options);
+      return copyStateDict(model, fromFile, options);
     } finally {
       tf.dispose(Object.values(fromFile));
     }
@@ -264,6 +331,64 @@ interface SafetensorsEntry {
   dtype: string;
   shape: number[];
   data_offsets: [number, number];
+}
+
+/** Bytes per value of the safetensors dtypes trainbook reads. */
+const SAFETENSORS_BYTES: Record<string, number> = { F32: 4, I32: 4, BOOL: 1 };
+
+/** `JSON.stringify` for a message, with `undefined` spelled out. */
+function shown(value: unknown): string {
+  return value === undefined ? 'undefined' : JSON.stringify(value);
+}
+
+/**
+ * Validates a parsed safetensors header against the format (and the dtypes read here): every
+ * tensor an object with a known dtype, a shape of non-negative integers and `[begin, end]` offsets
+ * whose length fits the dtype and shape, inside the data, without overlaps. Errors name the tensor
+ * and the field.
+ */
+function checkSafetensorsHeader(header: unknown, dataBytes: number, bad: (why: string) => Error): [string, SafetensorsEntry][] {
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    throw bad(`header is ${shown(header)}, expected a JSON object of tensors`);
+  }
+  const entries: [string, SafetensorsEntry][] = [];
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const tensor = `tensor ${JSON.stringify(name)}`;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw bad(`${tensor} is ${shown(raw)}, expected an object with dtype, shape and data_offsets`);
+    }
+    const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
+    if (typeof dtype !== 'string' || SAFETENSORS_BYTES[dtype] === undefined) {
+      throw bad(`${tensor} has dtype ${typeof dtype === 'string' ? dtype : shown(dtype)}; trainbook reads F32, I32 and BOOL`);
+    }
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
+      throw bad(`${tensor}: shape is ${shown(shape)}, expected a list of non-negative integers`);
+    }
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0) || (offsets[0] as number) > (offsets[1] as number)) {
+      throw bad(`${tensor}: data_offsets is ${shown(offsets)}, expected [begin, end], two integers with 0 <= begin <= end`);
+    }
+    const [begin, end] = offsets as [number, number];
+    const needed = (shape as number[]).reduce((a, b) => a * b, 1) * (SAFETENSORS_BYTES[dtype] as number);
+    if (end - begin !== needed) {
+      throw bad(`${tensor}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, but ${dtype} [${(shape as number[]).join(', ')}] needs ${needed}`);
+    }
+    if (end > dataBytes) {
+      throw bad(`${tensor}: data_offsets [${begin}, ${end}] end beyond the ${dataBytes} bytes of data (the file is truncated?)`);
+    }
+    entries.push([name, { dtype, shape: shape as number[], data_offsets: [begin, end] }]);
+  }
+  const byStart = [...entries].sort((x, y) => x[1].data_offsets[0] - y[1].data_offsets[0]);
+  for (let i = 1; i < byStart.length; i++) {
+    const [prevName, prev] = byStart[i - 1] as [string, SafetensorsEntry];
+    const [name, entry] = byStart[i] as [string, SafetensorsEntry];
+    if (entry.data_offsets[0] < prev.data_offsets[1]) {
+      throw bad(
+        `tensors ${JSON.stringify(prevName)} ([${prev.data_offsets.join(', ')}]) and ${JSON.stringify(name)} ([${entry.data_offsets.join(', ')}]) overlap`,
+      );
+    }
+  }
+  return entries;
 }
 
 /**
@@ -326,42 +451,27 @@ export async function saveStateDict(dictOrModel: Record<string, tf.Tensor> | tf.
   writeFileSync(path, Buffer.concat([lengthBytes, headerBytes, ...chunks]));
 }
 
-/**
- * Reads a state dictionary written by {@link saveStateDict} (or any safetensors file with F32, I32
- * or BOOL tensors).
- *
- * Ownership: the caller disposes the returned tensors (`tf.dispose(Object.values(dict))`).
- *
- * PyTorch: `torch.load(path)` of a saved `state_dict`.
- *
- * @param path - the `.safetensors` file.
- * @returns tensors by name.
- */
-export function loadStateDictFile(path: string): Record<string, tf.Tensor> {
+/** `torch.load(path)`: the work of {@link loadStateDict} with a path. */
+function readStateDictFile(path: string): Record<string, tf.Tensor> {
   if (!existsSync(path)) {
-    throw new Error(`loadStateDictFile: file not found: ${path} ${where(path)}`);
+    throw new Error(`loadStateDict: file not found: ${path} ${where(path)}`);
   }
   const file = readFileSync(path);
-  const bad = (why: string): Error => new Error(`loadStateDictFile: ${path} is not a safetensors file: ${why}`);
+  const bad = (why: string): Error => new Error(`loadStateDict: ${path} is not a safetensors file: ${why}`);
   if (file.byteLength < 8) throw bad(`only ${file.byteLength} bytes`);
   const headerLength = Number(file.readBigUInt64LE(0));
   if (8 + headerLength > file.byteLength) throw bad(`header length ${headerLength} exceeds the file size ${file.byteLength}`);
-  let header: Record<string, unknown>;
+  let parsed: unknown;
   try {
-    header = JSON.parse(file.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, unknown>;
+    parsed = JSON.parse(file.subarray(8, 8 + headerLength).toString('utf8'));
   } catch (error) {
     throw bad(`header is not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   const dataStart = 8 + headerLength;
+  const entries = checkSafetensorsHeader(parsed, file.byteLength - dataStart, (why) => new Error(`loadStateDict: ${path}: ${why}`));
   const dict: Record<string, tf.Tensor> = {};
-  for (const [name, raw] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const entry = raw as SafetensorsEntry;
+  for (const [name, entry] of entries) {
     const [begin, end] = entry.data_offsets;
-    if (dataStart + end > file.byteLength || begin > end) {
-      tf.dispose(Object.values(dict));
-      throw bad(`tensor ${name} has byte range [${begin}, ${end}) beyond the file`);
-    }
     const bytes = toArrayBuffer(file.subarray(dataStart + begin, dataStart + end));
     switch (entry.dtype) {
       case 'F32':
@@ -370,56 +480,9 @@ export function loadStateDictFile(path: string): Record<string, tf.Tensor> {
       case 'I32':
         dict[name] = tf.tensor(new Int32Array(bytes), entry.shape, 'int32');
         break;
-      case 'BOOL':
-        dict[name] = tf.tensor(new Uint8Array(bytes), entry.shape, 'bool');
-        break;
       default:
-        tf.dispose(Object.values(dict));
-        throw new Error(`loadStateDictFile: ${path}: tensor ${name} has dtype ${entry.dtype}; trainbook reads F32, I32 and BOOL`);
+        dict[name] = tf.tensor(new Uint8Array(bytes), entry.shape, 'bool');
     }
   }
   return dict;
-}
-
-/** Options of {@link allClose}. */
-export interface AllCloseOptions {
-  /**
-   * Relative tolerance.
-   * @default 1e-5
-   */
-  rtol?: number;
-  /**
-   * Absolute tolerance.
-   * @default 1e-8
-   */
-  atol?: number;
-}
-
-/**
- * Whether two tensors are equal within tolerances: `|a - b| <= atol + rtol * |b|` for every
- * element. NaN is never close to anything; equal infinities are close.
- *
- * PyTorch: `torch.allclose(a, b, rtol=1e-5, atol=1e-8)`. Deviations: the shapes must be equal
- * (no broadcasting) or it throws, naming both shapes; dtypes may differ (values are compared as
- * numbers).
- *
- * @example
- * ```ts
- * allClose(model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor); // true
- * ```
- */
-export function allClose(a: tf.Tensor, b: tf.Tensor, options: AllCloseOptions = {}): boolean {
-  const { rtol = 1e-5, atol = 1e-8 } = options;
-  if (!tf.util.arraysEqual(a.shape, b.shape)) {
-    throw new Error(`allClose: shapes differ, [${a.shape.join(', ')}] vs [${b.shape.join(', ')}]; compare tensors of the same shape`);
-  }
-  const x = a.dataSync();
-  const y = b.dataSync();
-  for (let i = 0; i < x.length; i++) {
-    const u = Number(x[i]);
-    const v = Number(y[i]);
-    if (u === v) continue;
-    if (!(Math.abs(u - v) <= atol + rtol * Math.abs(v))) return false;
-  }
-  return true;
 }

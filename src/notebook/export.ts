@@ -2,10 +2,10 @@
  * `trainbook export`: executed notebooks to a folder of self-contained HTML pages with a course
  * index, readable offline from `file://` (no Python, no network).
  */
-import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
-import { readNotebook } from './nbformat.js';
+import { parseNotebook } from './nbformat.js';
+import { isTrustedByJupyter, type TrustStore } from './trust.js';
 import { readCourseGuide, type CourseGuide } from './course-guide.js';
 import { renderIndexPage, type IndexSection } from './html-index.js';
 import { notebookTitle, renderNotebookPage, type NotebookStatus, type NotebookTitle } from './html-page.js';
@@ -31,6 +31,16 @@ export interface ExportOptions {
    * @default none (a plain list of sections and notebooks)
    */
   course?: string;
+  /**
+   * Trust every notebook: HTML outputs keep their scripts and JavaScript outputs run, as for a
+   * notebook you executed yourself. Otherwise each notebook is trusted only when Jupyter trusts it
+   * (its signature is in the user's `nbsignatures.db`, see `isTrustedByJupyter`), and untrusted
+   * notebooks' HTML is sanitized, as JupyterLab shows them.
+   * @default false
+   */
+  trust?: boolean;
+  /** Where Jupyter's trust database is read. @default the user's Jupyter data folder */
+  trustStore?: TrustStore;
 }
 
 /** One notebook found in the inputs. */
@@ -53,6 +63,8 @@ export interface ExportedNotebook extends NotebookSource {
   status: NotebookStatus;
   /** Whether the page inlines plotly.js. */
   hasPlotly: boolean;
+  /** Whether the notebook was trusted (by `trust: true` or by Jupyter's signature). */
+  trusted: boolean;
   /** Size of the page in bytes. */
   bytes: number;
   warnings: string[];
@@ -152,7 +164,14 @@ export async function exportCourse(inputs: readonly string[], options: ExportOpt
   const sources = await findNotebooks(inputs, sectionOrder);
   const outDir = options.outDir;
   const plotlyBundle = readPlotlyBundle();
-  const loaded = await Promise.all(sources.map(async (source) => ({ source, notebook: await readNotebook(source.path) })));
+  const loaded = await Promise.all(
+    sources.map(async (source) => {
+      const text = await readFile(source.path, 'utf8');
+      const notebook = parseNotebook(text, source.path);
+      const trusted = options.trust === true || (await isTrustedByJupyter(text, options.trustStore));
+      return { source, notebook, trusted };
+    }),
+  );
 
   const htmlPathOf = (s: NotebookSource): string => join(outDir, ...s.section.split('/'), `${s.name}.html`);
   // Titles first, so prev/next links can carry them.
@@ -162,7 +181,7 @@ export async function exportCourse(inputs: readonly string[], options: ExportOpt
   }
 
   const exported: ExportedNotebook[] = [];
-  for (const [i, { source, notebook }] of loaded.entries()) {
+  for (const [i, { source, notebook, trusted }] of loaded.entries()) {
     const htmlPath = htmlPathOf(source);
     const pageDir = dirname(htmlPath);
     const neighbour = (j: number): { href: string; title: string } | undefined => {
@@ -183,6 +202,7 @@ export async function exportCourse(inputs: readonly string[], options: ExportOpt
         ipynbHref: ipynbPath === undefined ? undefined : encodeURIComponent(`${source.name}.ipynb`),
         baseDir: dirname(source.path),
         plotlyBundle,
+        trusted,
       });
     } catch (error) {
       throw new Error(`${source.path}: ${(error as Error).message}`);
@@ -197,6 +217,7 @@ export async function exportCourse(inputs: readonly string[], options: ExportOpt
       title: page.title,
       status: page.status,
       hasPlotly: page.hasPlotly,
+      trusted: page.trusted,
       bytes: Buffer.byteLength(page.html),
       warnings: page.warnings.map((w) => `${source.path}: ${w}`),
     });
@@ -243,82 +264,5 @@ function applyGuide(guide: CourseGuide, path: string, sections: IndexSection[]):
     section.title = entry.title;
     section.about = entry.about;
     section.mirrors = entry.mirrors;
-  }
-}
-
-const USAGE = `Usage: trainbook export <executed notebooks or folders...> --out <dir> [--title "Course"] [--ipynb] [--sections a,b,c] [--course course.json]
-
-Writes one self-contained HTML page per executed notebook (<dir>/<section>/<name>.html) and a
-course index (<dir>/index.html). Pages work offline from file:// and need no Python.
-
-Options:
-  -o, --out <dir>        folder to write into (required)
-  -t, --title <text>     course title (default: "trainbook course")
-      --ipynb            also copy each notebook as <dir>/<section>/<name>.ipynb
-      --sections <list>  comma-separated section names in reading order (default: as found)
-      --course <file>    course guide (notebooks/course.json): front page text, section titles,
-                         time estimates, title and section order
-  -h, --help             show this help`;
-
-/**
- * Runs `trainbook export` with the arguments after `export`; returns the process exit code
- * (0 exported, 1 export failed, 2 bad arguments). Prints one line per page and problems to stderr.
- *
- * PyTorch: none.
- *
- * @example
- * process.exitCode = await exportCommand(['build/executed', '--out', 'course', '--title', 'Iris']);
- */
-export async function exportCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        title: { type: 'string', short: 't' },
-        ipynb: { type: 'boolean', default: false },
-        sections: { type: 'string' },
-        course: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    process.stderr.write(`trainbook export: ${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (values.out === undefined || values.out === '') {
-    process.stderr.write(`trainbook export: --out <dir> is required\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (positionals.length === 0) {
-    process.stderr.write(`trainbook export: no notebooks given; pass executed .ipynb files or folders\n\n${USAGE}\n`);
-    return 2;
-  }
-  try {
-    const result = await exportCourse(positionals, {
-      outDir: values.out,
-      ...(values.title === undefined ? {} : { title: values.title }),
-      ipynb: values.ipynb === true,
-      sections: (values.sections ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
-      ...(values.course === undefined ? {} : { course: values.course }),
-    });
-    for (const nb of result.notebooks) {
-      const status = nb.status.kind === 'failed' ? `failed${nb.status.failedCell === undefined ? '' : ` at cell ${nb.status.failedCell}`}` : nb.status.kind === 'ok' ? 'ok' : 'no run record';
-      const kb = (nb.bytes / 1024).toFixed(0);
-      process.stdout.write(`${nb.htmlPath}  ${status}, ${kb} kB${nb.hasPlotly ? ', plotly' : ''}\n`);
-      for (const warning of nb.warnings) process.stderr.write(`warning: ${warning}\n`);
-    }
-    process.stdout.write(`${result.indexPath}  ${result.notebooks.length} notebooks\n`);
-    return 0;
-  } catch (error) {
-    process.stderr.write(`trainbook export: ${(error as Error).message}\n`);
-    return 1;
   }
 }

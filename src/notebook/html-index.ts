@@ -3,7 +3,7 @@
  * order with what each teaches and mirrors), then each section's notebooks with their title,
  * subtitle, time estimate, run status and run time.
  */
-import { escapeHtml } from './html-ansi.js';
+import { escapeHtml } from '../display/html.js';
 import { formatDuration, statusBadge, type NotebookStatus, type NotebookTitle } from './html-page.js';
 import { pageHead } from './html-style.js';
 import type { MirroredTutorial } from './course-guide.js';

@@ -1,6 +1,7 @@
 /**
  * Markdown and code to HTML for the export: GitHub-flavoured markdown (tables, task lists,
- * strikethrough) with anchored headings, highlighted code, and images made self-contained.
+ * strikethrough) with anchored headings, highlighted code, and images made self-contained; the
+ * result is sanitized, as JupyterLab does, so raw HTML in markdown runs no script.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
@@ -16,8 +17,9 @@ import shell from 'highlight.js/lib/languages/shell';
 import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import { Marked, type Token, type Tokens } from 'marked';
-import { escapeHtml } from './html-ansi.js';
-import type { MimeBundle } from './nbformat.js';
+import { escapeHtml } from '../display/html.js';
+import type { Attachments } from './nbformat.js';
+import { htmlToText, sanitizeHtml } from './sanitize.js';
 
 for (const [name, language] of Object.entries({ bash, css, javascript, json, markdown, plaintext, python, shell, typescript, xml })) {
   hljs.registerLanguage(name, language);
@@ -59,17 +61,6 @@ const IMAGE_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** The text of an HTML fragment: tags dropped, the five escaped characters decoded. */
-export function plainText(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
 /** Options of {@link MarkdownRenderer}. */
 export interface MarkdownOptions {
   /**
@@ -94,7 +85,7 @@ export class MarkdownRenderer {
   /** Problems met while rendering (missing images), for the caller to report. */
   readonly warnings: string[] = [];
   private readonly usedIds = new Map<string, number>();
-  private attachments: Record<string, MimeBundle> = {};
+  private attachments: Attachments = {};
   private readonly marked: Marked;
 
   constructor(private readonly options: MarkdownOptions = {}) {
@@ -110,7 +101,7 @@ export class MarkdownRenderer {
       renderer: {
         heading({ tokens, depth }: Tokens.Heading): string {
           const inner = this.parser.parseInline(tokens);
-          const id = self.uniqueId(slugify(plainText(inner)) || 'section');
+          const id = self.uniqueId(slugify(htmlToText(inner)) || 'section');
           return `<h${depth} id="${escapeHtml(id)}">${inner}<a class="anchor" href="#${escapeHtml(id)}" aria-label="Link to this section">#</a></h${depth}>\n`;
         },
         code({ text, lang }: Tokens.Code): string {
@@ -122,11 +113,15 @@ export class MarkdownRenderer {
     });
   }
 
-  /** Renders `source` to HTML; `attachments` are the cell's nbformat attachments (`attachment:name` images). */
-  render(source: string, attachments: Record<string, MimeBundle> = {}): string {
+  /**
+   * Renders `source` to HTML, sanitized as JupyterLab sanitizes markdown (raw `<script>`, event
+   * handlers and `javascript:` links are removed, see {@link sanitizeHtml}); `attachments` are the
+   * cell's nbformat attachments (`attachment:name` images).
+   */
+  render(source: string, attachments: Attachments = {}): string {
     this.attachments = attachments;
     try {
-      return this.marked.parse(source, { async: false });
+      return sanitizeHtml(this.marked.parse(source, { async: false }));
     } finally {
       this.attachments = {};
     }

@@ -2,17 +2,19 @@
  * Cell outputs to HTML: streams, errors and rich display data, picking per output the richest
  * MIME type a static page can show.
  */
-import { ansiToHtml, applyCarriageReturns, escapeHtml } from './html-ansi.js';
+import { escapeHtml } from '../display/html.js';
+import { PLOTLY_MIME, scriptJson } from '../display/plotly.js';
+import { ansiToHtml, applyCarriageReturns } from './html-ansi.js';
 import { highlightCode, type MarkdownRenderer } from './html-markdown.js';
 import { readPlotlyBundle, stripPlotlyBundles } from './html-plotly.js';
-import { joinText, type DisplayDataOutput, type ErrorOutput, type ExecuteResultOutput, type MimeBundle, type Output, type StreamOutput } from './nbformat.js';
+import { sanitizeHtmlCounting } from './sanitize.js';
+import { joinText, type DisplayDataOutput, type ErrorOutput, type ExecuteResultOutput, type Output, type StreamOutput } from './nbformat.js';
 
-/** The plotly figure MIME type (`{data, layout, config, frames}`). */
-export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 /**
  * MIME types the page shows, richest first; an output is shown in the first one it carries.
- * plotly json > html > svg > png > jpeg > gif > markdown > json > plain.
+ * plotly json > html > svg > png > jpeg > gif > markdown > javascript > json > plain
+ * (JavaScript only in a trusted notebook, after images and markdown as in JupyterLab).
  */
 export const MIME_ORDER: readonly string[] = [
   PLOTLY_MIME,
@@ -22,13 +24,20 @@ export const MIME_ORDER: readonly string[] = [
   'image/jpeg',
   'image/gif',
   'text/markdown',
+  'application/javascript',
   'application/json',
   'text/plain',
 ];
 
-/** The MIME type of `data` that the page shows, or undefined when none is showable. */
-export function pickMime(data: MimeBundle): string | undefined {
-  return MIME_ORDER.find((mime) => data[mime] !== undefined && data[mime] !== null);
+/** MIME types whose output runs script as it is: shown only from a trusted notebook. */
+const RUNS_SCRIPT: ReadonlySet<string> = new Set(['application/javascript']);
+
+/**
+ * The MIME type of `data` that the page shows, or undefined when none is showable. An untrusted
+ * notebook's JavaScript is passed over (JupyterLab's "prefer a safe MIME type").
+ */
+export function pickMime(data: DisplayDataOutput['data'], trusted = true): string | undefined {
+  return MIME_ORDER.find((mime) => data[mime] !== undefined && data[mime] !== null && (trusted || !RUNS_SCRIPT.has(mime)));
 }
 
 /** Per-page state shared by all outputs of a page. */
@@ -41,22 +50,39 @@ export interface OutputContext {
   removedPlotlyBundles: number;
   /** The plotly.js bundle text that HTML outputs are searched for. */
   plotlyBundle: string;
+  /**
+   * Whether the notebook is trusted (Jupyter's signature, or the exporter told so): its HTML
+   * outputs run their scripts and its JavaScript outputs run. Untrusted HTML is sanitized.
+   */
+  trusted: boolean;
+  /** Problems met while rendering (an image that is not base64), for the caller to report. */
+  warnings: string[];
+  /** Number of HTML outputs that lost script when sanitized and JavaScript outputs left out, because the notebook is not trusted. */
+  untrustedOutputs: number;
 }
 
-/** A fresh {@link OutputContext} for one page. */
-export function newOutputContext(markdown: MarkdownRenderer, plotlyBundle: string = readPlotlyBundle()): OutputContext {
-  return { markdown, needsPlotly: false, removedPlotlyBundles: 0, plotlyBundle };
+/** A fresh {@link OutputContext} for one page; `trusted` defaults to false, as in Jupyter. */
+export function newOutputContext(markdown: MarkdownRenderer, plotlyBundle: string = readPlotlyBundle(), trusted = false): OutputContext {
+  return { markdown, needsPlotly: false, removedPlotlyBundles: 0, plotlyBundle, trusted, untrustedOutputs: 0, warnings: [] };
+}
+
+// Standard base64 (RFC 4648 section 4), padded or not, with line breaks allowed as Jupyter stores them.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+
+/**
+ * `text` without its whitespace, when it is base64; undefined otherwise (it could break out of a `src` attribute).
+ *
+ * PyTorch: none.
+ */
+export function base64Payload(text: string): string | undefined {
+  const compact = text.replace(/\s/g, '');
+  return BASE64.test(compact) ? compact : undefined;
 }
 
 function mimeText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && value.every((line) => typeof line === 'string')) return value.join('');
   return JSON.stringify(value, null, 2);
-}
-
-/** JSON for a `<script>`: `<` escaped so no `</script>` or `<!--` can end or confuse the script. */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 function dimension(metadata: Record<string, unknown> | undefined, mime: string, key: 'width' | 'height'): string {
@@ -87,18 +113,35 @@ export function renderMime(mime: string, value: unknown, metadata: Record<string
       return renderPlotly(value, context);
     case 'text/html': {
       const scan = stripPlotlyBundles(mimeText(value), context.plotlyBundle);
-      if (scan.usesPlotly) context.needsPlotly = true;
       context.removedPlotlyBundles += scan.removedBundles;
       // An output that only carried plotly.js (liveChart shows the library as its own output) leaves nothing to see.
       if (scan.removedBundles > 0 && scan.html.replace(/<script\b[\s\S]*?<\/script\s*>/gi, '').trim() === '') return '';
+      if (!context.trusted) {
+        const { html: safe, removed } = sanitizeHtmlCounting(scan.html);
+        if (removed > 0) context.untrustedOutputs += 1;
+        return safe.trim() === '' ? '' : `<div class="output-html">${safe}</div>`;
+      }
+      if (scan.usesPlotly) context.needsPlotly = true;
       return `<div class="output-html">${scan.html}</div>`;
+    }
+    case 'application/javascript': {
+      if (!context.trusted) throw new Error('renderMime: application/javascript output of an untrusted notebook; pickMime passes it over');
+      // Jupyter's classic contract: the code sees `element`, the output's own element.
+      const code = mimeText(value).replace(/<\/(script)/gi, '<\\/$1');
+      return `<div class="output-javascript"></div><script>(function (element) {\n${code}\n})(document.currentScript.previousElementSibling);</script>`;
     }
     case 'image/svg+xml':
       return `<div class="output-image"><img alt="SVG output" src="data:image/svg+xml;charset=utf-8,${encodeURIComponent(mimeText(value))}"${dimension(metadata, mime, 'width')}${dimension(metadata, mime, 'height')}></div>`;
     case 'image/png':
     case 'image/jpeg':
-    case 'image/gif':
-      return `<div class="output-image"><img alt="${mime} output" src="data:${mime};base64,${mimeText(value).replace(/\s/g, '')}"${dimension(metadata, mime, 'width')}${dimension(metadata, mime, 'height')}></div>`;
+    case 'image/gif': {
+      const payload = base64Payload(mimeText(value));
+      if (payload === undefined) {
+        context.warnings.push(`${mime} output is not base64 (it starts ${JSON.stringify(mimeText(value).slice(0, 40))}), not shown; an image output holds the file's bytes in base64`);
+        return `<div class="output-missing">This ${escapeHtml(mime)} output is not valid base64 and is not shown.</div>`;
+      }
+      return `<div class="output-image"><img alt="${mime} output" src="data:${mime};base64,${payload}"${dimension(metadata, mime, 'width')}${dimension(metadata, mime, 'height')}></div>`;
+    }
     case 'text/markdown':
       return `<div class="output-markdown">${context.markdown.render(mimeText(value))}</div>`;
     case 'application/json': {
@@ -114,9 +157,14 @@ export function renderMime(mime: string, value: unknown, metadata: Record<string
 
 function renderData(output: DisplayDataOutput | ExecuteResultOutput, context: OutputContext): string {
   const data = output.data ?? {};
-  const mime = pickMime(data);
+  const mime = pickMime(data, context.trusted);
+  if (!context.trusted && mime !== pickMime(data, true)) context.untrustedOutputs += 1;
   if (mime === undefined) {
     const kinds = Object.keys(data).join(', ') || 'no data';
+    const scripted = Object.keys(data).some((m) => RUNS_SCRIPT.has(m));
+    if (scripted && !context.trusted) {
+      return `<div class="output-missing">Output of type ${escapeHtml(kinds)} is not shown: the notebook is not trusted (jupyter trust, or trainbook export --trust).</div>`;
+    }
     return `<div class="output-missing">Output of type ${escapeHtml(kinds)} is not shown in this export.</div>`;
   }
   return renderMime(mime, data[mime], output.metadata, context);

@@ -2,12 +2,13 @@
  * One executed notebook to one self-contained HTML page.
  */
 import { Lexer, marked, type Token, type Tokens } from 'marked';
-import { escapeHtml } from './html-ansi.js';
-import { highlightCode, isKnownLanguage, MarkdownRenderer, plainText } from './html-markdown.js';
+import { escapeHtml } from '../display/html.js';
+import { highlightCode, isKnownLanguage, MarkdownRenderer } from './html-markdown.js';
 import { newOutputContext, renderOutputs } from './html-output.js';
 import { plotlyHeadScript, readPlotlyBundle } from './html-plotly.js';
 import { pageHead } from './html-style.js';
 import { readRunInfo } from './export-run-info.js';
+import { htmlToText, sanitizeHtml } from './sanitize.js';
 import { cellTags, joinText, type Cell, type Notebook } from './nbformat.js';
 
 /** A notebook's title and subtitle, from its first H1 and the first `>` quote after it. */
@@ -22,13 +23,15 @@ export interface NotebookTitle {
   subtitleHtml?: string;
 }
 
+// Sanitized here, where the title leaves the notebook, so neither the page nor the course index
+// ever holds a heading's raw HTML.
 function inlineHtml(markdown: string): string {
-  return marked.parseInline(markdown.trim(), { async: false, gfm: true });
+  return sanitizeHtml(marked.parseInline(markdown.trim(), { async: false, gfm: true }));
 }
 
 /**
  * Reads the title (first `# ` heading of the markdown cells) and subtitle (first `>` quote in the
- * same cell after that heading); `fallback` (e.g. the file name) when there is no H1.
+ * same cell after that heading), their HTML sanitized; `fallback` (e.g. the file name) when there is no H1.
  *
  * @example
  * notebookTitle(nb, '01-data') // { title: 'Iris: the data', subtitle: 'Load 150 flowers ...', ... }
@@ -40,12 +43,12 @@ export function notebookTitle(notebook: Notebook, fallback: string): NotebookTit
     const h1 = tokens.findIndex((t) => t.type === 'heading' && (t as Tokens.Heading).depth === 1);
     if (h1 === -1) continue;
     const titleHtml = inlineHtml((tokens[h1] as Tokens.Heading).text);
-    const result: NotebookTitle = { title: plainText(titleHtml).trim(), titleHtml };
+    const result: NotebookTitle = { title: htmlToText(titleHtml).trim(), titleHtml };
     const quote = tokens.slice(h1 + 1).find((t) => t.type === 'blockquote') as Tokens.Blockquote | undefined;
     if (quote !== undefined) {
       const firstLine = quote.text.trim().split('\n')[0] ?? '';
       const subtitleHtml = inlineHtml(firstLine);
-      result.subtitle = plainText(subtitleHtml).trim();
+      result.subtitle = htmlToText(subtitleHtml).trim();
       result.subtitleHtml = subtitleHtml;
     }
     return result;
@@ -169,6 +172,14 @@ export interface NotebookPageOptions {
   baseDir?: string;
   /** plotly.js source to inline (read from `plotly.js-dist-min` by default). */
   plotlyBundle?: string;
+  /**
+   * Whether the notebook is trusted, as Jupyter decides it (see `isTrustedByJupyter`) or because
+   * the caller says so: its HTML outputs keep their scripts and its JavaScript outputs run.
+   * Otherwise HTML outputs are sanitized and JavaScript outputs are left out, as JupyterLab does;
+   * plotly figures of the plotly MIME type are drawn either way.
+   * @default false
+   */
+  trusted?: boolean;
 }
 
 /** A rendered page and what went into it. */
@@ -180,8 +191,10 @@ export interface NotebookPage {
   hasPlotly: boolean;
   /** plotly.js bundles cut out of HTML outputs (the page carries its own single copy instead). */
   removedPlotlyBundles: number;
-  /** Non-fatal problems (missing images) to show the user. */
+  /** Non-fatal problems (missing images, outputs left out of an untrusted notebook) to show the user. */
   warnings: string[];
+  /** Whether the page was rendered as trusted. */
+  trusted: boolean;
 }
 
 function notebookLanguage(notebook: Notebook): string {
@@ -206,7 +219,7 @@ function notebookLanguage(notebook: Notebook): string {
  */
 export function renderNotebookPage(notebook: Notebook, options: NotebookPageOptions = {}): NotebookPage {
   const markdown = new MarkdownRenderer({ baseDir: options.baseDir });
-  const context = newOutputContext(markdown, options.plotlyBundle ?? readPlotlyBundle());
+  const context = newOutputContext(markdown, options.plotlyBundle ?? readPlotlyBundle(), options.trusted ?? false);
   const title = notebookTitle(notebook, options.fileName ?? 'Notebook');
   const status = notebookStatus(notebook);
   const language = notebookLanguage(notebook);
@@ -247,7 +260,12 @@ export function renderNotebookPage(notebook: Notebook, options: NotebookPageOpti
       throw new Error(`cell ${number}${cell.id === undefined ? '' : ` (id ${cell.id})`}: ${(error as Error).message}`);
     }
   });
-  warnings.push(...markdown.warnings);
+  warnings.push(...markdown.warnings, ...context.warnings);
+  if (context.untrustedOutputs > 0) {
+    warnings.push(
+      `${context.untrustedOutputs} HTML or JavaScript output${context.untrustedOutputs === 1 ? ' was' : 's were'} sanitized or left out: the notebook is not trusted (sign it with "jupyter trust", or export with --trust if you made it)`,
+    );
+  }
 
   const runBits: string[] = [statusBadge(status, (n) => `#cell-${n}`)];
   if (status.duration !== undefined) runBits.push(`<span>ran in ${formatDuration(status.duration)}</span>`);
@@ -290,5 +308,6 @@ export function renderNotebookPage(notebook: Notebook, options: NotebookPageOpti
     hasPlotly: context.needsPlotly,
     removedPlotlyBundles: context.removedPlotlyBundles,
     warnings,
+    trusted: context.trusted,
   };
 }

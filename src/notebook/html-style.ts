@@ -3,7 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { escapeHtml } from './html-ansi.js';
+import { escapeHtml } from '../display/html.js';
 
 let cachedHighlightCss: string | undefined;
 
@@ -32,19 +32,10 @@ function ansiCss(): string {
   const rules = ANSI_COLOURS.flatMap(([name, normal, intense]) => [
     `.ansi-${name}-fg { color: ${normal}; }`,
     `.ansi-${name}-bg { background-color: ${normal}; }`,
-    `.ansi-${name}-intense-fg { color: ${intense}; }`,
-    `.ansi-${name}-intense-bg { background-color: ${intense}; }`,
+    `.ansi-bright-${name}-fg { color: ${intense}; }`,
+    `.ansi-bright-${name}-bg { background-color: ${intense}; }`,
   ]);
-  return [
-    ...rules,
-    '.ansi-default-inverse-fg { color: #fff; }',
-    '.ansi-default-inverse-bg { background-color: #1f2328; }',
-    '.ansi-bold { font-weight: 700; }',
-    '.ansi-faint { opacity: 0.7; }',
-    '.ansi-italic { font-style: italic; }',
-    '.ansi-underline { text-decoration: underline; }',
-    '.ansi-strike { text-decoration: line-through; }',
-  ].join('\n');
+  return rules.join('\n');
 }
 
 const PAGE_CSS = `

@@ -1,10 +1,12 @@
 /**
- * nbformat 4: types, reading and writing `.ipynb` files, validation against the official v4.5 JSON schema.
+ * nbformat 4: reading and writing `.ipynb` files, validation against the official v4.5 JSON schema; the types are
+ * `@jupyterlab/nbformat`'s.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
+import type * as nb from '@jupyterlab/nbformat';
 import type { ErrorObject } from 'ajv';
 
 /**
@@ -12,80 +14,66 @@ import type { ErrorObject } from 'ajv';
  *
  * PyTorch: none.
  */
-export type MultilineString = string | string[];
+export type MultilineString = nb.MultilineString;
 
 /**
- * Output data keyed by MIME type (`text/plain`, `text/html`, `image/png`, ...).
+ * An output's metadata (`{ "image/png": { "width": 300 } }`).
  *
  * PyTorch: none.
  */
-export type MimeBundle = Record<string, unknown>;
+export type OutputMetadata = nb.OutputMetadata;
 
 /**
  * A `stream` output: text written to stdout or stderr.
  *
  * PyTorch: none.
  */
-export interface StreamOutput {
-  output_type: 'stream';
-  name: 'stdout' | 'stderr';
-  text: MultilineString;
-}
+export type StreamOutput = nb.IStream;
 
 /**
  * A `display_data` output.
  *
  * PyTorch: none.
  */
-export interface DisplayDataOutput {
-  output_type: 'display_data';
-  data: MimeBundle;
-  metadata: Record<string, unknown>;
-}
+export type DisplayDataOutput = nb.IDisplayData;
 
 /**
  * An `execute_result` output (the value of the cell's last expression).
  *
  * PyTorch: none.
  */
-export interface ExecuteResultOutput {
-  output_type: 'execute_result';
-  execution_count: number | null;
-  data: MimeBundle;
-  metadata: Record<string, unknown>;
-}
+export type ExecuteResultOutput = nb.IExecuteResult;
 
 /**
  * An `error` output: exception name, value and traceback lines (may hold ANSI colours).
  *
  * PyTorch: none.
  */
-export interface ErrorOutput {
-  output_type: 'error';
-  ename: string;
-  evalue: string;
-  traceback: string[];
-}
+export type ErrorOutput = nb.IError;
 
 /**
- * Any cell output.
+ * Any cell output of a valid nbformat 4.5 notebook (JupyterLab's `IOutput` less its unrecognised kind, which the
+ * schema check in {@link parseNotebook} rules out).
  *
  * PyTorch: none (nbformat's output dicts).
  */
 export type Output = StreamOutput | DisplayDataOutput | ExecuteResultOutput | ErrorOutput;
 
 /**
- * A code cell.
+ * Cell attachments: images keyed by file name (`![](attachment:name.png)`).
  *
  * PyTorch: none.
  */
-export interface CodeCell {
-  cell_type: 'code';
+export type Attachments = Record<string, nb.IMimeBundle>;
+
+/**
+ * A code cell (the `id` that nbformat 4.5 requires; outputs of the kinds the schema admits).
+ *
+ * PyTorch: none.
+ */
+export interface CodeCell extends nb.ICodeCell {
   id: string;
-  metadata: Record<string, unknown>;
-  source: MultilineString;
   outputs: Output[];
-  execution_count: number | null;
 }
 
 /**
@@ -93,12 +81,9 @@ export interface CodeCell {
  *
  * PyTorch: none.
  */
-export interface MarkdownCell {
-  cell_type: 'markdown';
+export interface MarkdownCell extends nb.IMarkdownCell {
   id: string;
-  metadata: Record<string, unknown>;
-  source: MultilineString;
-  attachments?: Record<string, MimeBundle>;
+  attachments?: Attachments;
 }
 
 /**
@@ -106,30 +91,25 @@ export interface MarkdownCell {
  *
  * PyTorch: none.
  */
-export interface RawCell {
-  cell_type: 'raw';
+export interface RawCell extends nb.IRawCell {
   id: string;
-  metadata: Record<string, unknown>;
-  source: MultilineString;
-  attachments?: Record<string, MimeBundle>;
+  attachments?: Attachments;
 }
 
 /**
- * Any notebook cell.
+ * Any cell of a valid nbformat 4.5 notebook (JupyterLab's `ICell` less its unrecognised kind).
  *
  * PyTorch: none.
  */
 export type Cell = CodeCell | MarkdownCell | RawCell;
 
 /**
- * An nbformat 4 notebook.
+ * An nbformat 4 notebook (JupyterLab's `INotebookContent`, with cells and outputs of the kinds the schema admits).
  *
  * PyTorch: none (`nbformat.NotebookNode`).
  */
-export interface Notebook {
+export interface Notebook extends nb.INotebookContent {
   nbformat: 4;
-  nbformat_minor: number;
-  metadata: Record<string, unknown>;
   cells: Cell[];
 }
 
@@ -316,8 +296,8 @@ function sortKeys(value: unknown): unknown {
 /** Store text fields as line lists, as Jupyter writes them (smaller diffs). */
 function splitForStorage(notebook: Notebook): Notebook {
   const split = (text: MultilineString): string[] => splitLines(joinText(text));
-  const splitBundle = (bundle: MimeBundle): MimeBundle => {
-    const out: MimeBundle = {};
+  const splitBundle = (bundle: nb.IMimeBundle): nb.IMimeBundle => {
+    const out: nb.IMimeBundle = {};
     for (const [mime, value] of Object.entries(bundle)) {
       const isText = mime.startsWith('text/') || mime === 'image/svg+xml';
       out[mime] = isText && (typeof value === 'string' || Array.isArray(value)) ? split(value as MultilineString) : value;

@@ -4,19 +4,19 @@
 import { randomSplit } from '../data/random-split.js';
 import { Subset, type Dataset } from '../data/dataset.js';
 import { AgNewsDataset, loadAgNews } from './ag-news-csv.js';
-import type { TorchGenerator } from '../data/torch-generator.js';
+import { TorchGenerator } from '../data/torch-generator.js';
 import { makeCollateBatch, type LabelledText, type TextBatch } from './collate.js';
 import { basicEnglish } from './tokenizer.js';
 import { buildVocabFromIterator, type Vocab } from './vocab.js';
 
 /** Options of {@link agNewsSplits}. */
 export interface AgNewsSplitsOptions {
-  /** Seed of the splits. @default 0 */
+  /** Shorthand for `generator: new TorchGenerator(seed)`. Not together with `generator`. @default 0 */
   seed?: number;
   /**
-   * Draw both splits from this generator instead of `seed`, as PyTorch's two `random_split`
-   * calls draw them from its default generator: the rows are then PyTorch's. Not together with `seed`.
-   * @default none (use `seed`)
+   * The generator both splits are drawn from, as PyTorch's two `random_split` calls draw them
+   * from its default generator: the rows are PyTorch's.
+   * @default new TorchGenerator(seed)
    */
   generator?: TorchGenerator;
   /**
@@ -46,8 +46,7 @@ export interface AgNewsSplitsResult {
  * pool is split 95 / 5 into training and validation, as the tutorial does.
  *
  * PyTorch: `AG_NEWS()`, `to_map_style_dataset` and `random_split(train_dataset, [num_train,
- * len(train_dataset) - num_train])` from the tutorial; with `generator` the rows are PyTorch's,
- * with `seed` trainbook's own generator picks them.
+ * len(train_dataset) - num_train])` from the tutorial, row for row.
  *
  * @example
  * const generator = new TorchGenerator(0); // torch.manual_seed(0)
@@ -56,7 +55,7 @@ export interface AgNewsSplitsResult {
 export function agNewsSplits(dir: string, options: AgNewsSplitsOptions = {}): AgNewsSplitsResult {
   const { seed = 0, generator, limit } = options;
   if (generator !== undefined && options.seed !== undefined) throw new Error('agNewsSplits: got both seed and generator; pass one');
-  const draw = generator !== undefined ? { generator } : { seed };
+  const draw = { generator: generator ?? new TorchGenerator(seed) };
   const { train, test } = loadAgNews(dir);
   const offline = train === null;
   let trainPool: Dataset<[number, string]>;

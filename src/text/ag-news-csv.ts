@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.js';
+import { parseCsvRecords } from '../data/csv-records.js';
 
 /** The four AG News classes, in label order (label 1 is `World`). */
 export const AG_NEWS_CLASSES = ['World', 'Sports', 'Business', 'Sci/Tech'] as const;
@@ -23,84 +24,6 @@ export interface AgNewsRow {
 
 /** Number of rows torchtext expects in each split. */
 export const AG_NEWS_NUM_LINES = { train: 120_000, test: 7_600 } as const;
-
-/**
- * Splits CSV text into records with the rules of Python's `csv.reader` (the default `excel` dialect).
- *
- * Returns each record with the 1-based line it starts on. A quote in the middle of an unquoted
- * field is text, and text right after a closing quote is appended (Python's non-strict mode); an
- * unterminated quoted field is an error. A trailing line break does not make an extra record.
- *
- * PyTorch: `csv.reader(file)` as used by torchdata's `parse_csv`.
- */
-export function parseCsvRecords(text: string, file = '<string>'): Array<{ line: number; fields: string[] }> {
-  const records: Array<{ line: number; fields: string[] }> = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let recordLine = 1;
-  let quoteLine = 1;
-  // START_RECORD, START_FIELD, IN_FIELD, IN_QUOTED, QUOTE_IN_QUOTED: the states of CPython's _csv.c.
-  let state: 'record' | 'field' | 'in' | 'quoted' | 'quote' = 'record';
-  const endRecord = (): void => {
-    fields.push(field);
-    records.push({ line: recordLine, fields });
-    fields = [];
-    field = '';
-    state = 'record';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    const newline = c === '\n' || c === '\r';
-    if (state === 'record') {
-      if (newline) {
-        // Python yields an empty row for a blank line; CRLF counts as one line break.
-        if (c === '\r' && text[i + 1] === '\n') i++;
-        records.push({ line, fields: [] });
-        line++;
-        continue;
-      }
-      recordLine = line;
-      state = 'field';
-    }
-    if (state === 'quoted') {
-      if (c === '"') state = 'quote';
-      else {
-        if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
-        field += c;
-      }
-      continue;
-    }
-    // Outside quotes ('field', 'in', or 'quote' just after a closing quote): a comma ends the field,
-    // a line break the record; a quote opens a quoted field at its start, or is a doubled quote.
-    if (c === ',') {
-      fields.push(field);
-      field = '';
-      state = 'field';
-    } else if (newline) {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      line++;
-      endRecord();
-    } else if (c === '"' && state === 'field') {
-      state = 'quoted';
-      quoteLine = line;
-    } else if (c === '"' && state === 'quote') {
-      field += '"';
-      state = 'quoted';
-    } else {
-      field += c;
-      state = 'in';
-    }
-  }
-  if (state === 'quoted') {
-    throw new Error(
-      `${file} line ${quoteLine}: a quoted field starts here and is never closed (the file ends inside quotes); ` +
-        'the file is probably truncated: download it again',
-    );
-  }
-  if (state !== 'record') endRecord();
-  return records;
-}
 
 /**
  * Parses the text of an AG News CSV file into rows, checking every row.

@@ -9,7 +9,7 @@
  * positions `j` (a `tf.scatterND`, which adds duplicate rows).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TorchGenerator } from '../data/torch-generator.js';
+import { TorchGenerator } from '../data/torch-generator.js';
 
 /**
  * The bag of every position and the number of ids in every bag, from the bags' start offsets:
@@ -84,12 +84,12 @@ export function embeddingBagMean(weight: tf.Tensor2D, input: tf.Tensor1D, offset
 export interface EmbeddingBagOptions {
   /** How a bag's rows are combined; only `"mean"` exists here. @default "mean" */
   mode?: 'mean';
-  /** Seed of the initial weights (standard normal, as PyTorch). @default 0 */
+  /** Shorthand for `generator: new TorchGenerator(seed)`. Not together with `generator`. @default 0 */
   seed?: number;
   /**
-   * Draw the initial weights from this generator instead of `seed`, as PyTorch's constructor draws
-   * them (`normal_`), so the table and the generator's next draws are PyTorch's. Not together with `seed`.
-   * @default none (use `seed`)
+   * The generator the initial weights are drawn from, as PyTorch's constructor draws them
+   * (`normal_`), so the table and the generator's next draws are PyTorch's.
+   * @default new TorchGenerator(seed)
    */
   generator?: TorchGenerator;
   /** Name of the weight variable (tf.js variable names must be unique). @default a unique name tf.js picks */
@@ -100,8 +100,8 @@ export interface EmbeddingBagOptions {
  * A table of `numEmbeddings` vectors of size `embeddingDim`; `apply(input, offsets)` averages the
  * vectors of each bag of ids.
  *
- * `weight` is a `tf.Variable` [numEmbeddings, embeddingDim], initialised from a standard normal with
- * the given seed (PyTorch's default); models usually re-initialise it (the AG News model uses
+ * `weight` is a `tf.Variable` [numEmbeddings, embeddingDim], initialised from a standard normal drawn
+ * from the {@link TorchGenerator} (PyTorch's default); models usually re-initialise it (the AG News model uses
  * uniform(-0.5, 0.5)). Trains on wasm and cpu (see {@link embeddingBagMean}).
  *
  * PyTorch: `torch.nn.EmbeddingBag(num_embeddings, embedding_dim, mode="mean")`; `max_norm`,
@@ -128,15 +128,8 @@ export class EmbeddingBag {
     this.embeddingDim = embeddingDim;
     this.mode = mode;
     if (generator !== undefined && options.seed !== undefined) throw new Error('EmbeddingBag: got both seed and generator; pass one');
-    this.weight = tf.tidy(() =>
-      tf.variable(
-        generator !== undefined
-          ? tf.tensor2d(generator.normal(numEmbeddings * embeddingDim), [numEmbeddings, embeddingDim])
-          : tf.randomNormal([numEmbeddings, embeddingDim], 0, 1, 'float32', seed),
-        true,
-        name,
-      ),
-    );
+    const values = (generator ?? new TorchGenerator(seed)).normal(numEmbeddings * embeddingDim);
+    this.weight = tf.tidy(() => tf.variable(tf.tensor2d(values, [numEmbeddings, embeddingDim]), true, name));
   }
 
   /**

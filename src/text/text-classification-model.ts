@@ -7,14 +7,13 @@ import { TorchGenerator } from '../data/torch-generator.js';
 
 /** Options of {@link TextClassificationModel}. */
 export interface TextClassificationModelOptions {
-  /** Seed of `initWeights`. @default 0 */
+  /** Shorthand for `generator: new TorchGenerator(seed)`. Not together with `generator`. @default 0 */
   seed?: number;
   /**
-   * Draw the weights from this generator instead of `seed`, exactly as PyTorch's constructor does:
+   * The generator the weights are drawn from, exactly as PyTorch's constructor draws them:
    * `nn.EmbeddingBag`'s and `nn.Linear`'s own initial values first (drawn, then overwritten, as in
-   * PyTorch), then `init_weights`. The weights and the generator's next draws are then PyTorch's.
-   * Not together with `seed`.
-   * @default none (use `seed`)
+   * PyTorch), then `init_weights`. The weights and the generator's next draws are PyTorch's.
+   * @default new TorchGenerator(seed)
    */
   generator?: TorchGenerator;
 }
@@ -25,7 +24,7 @@ export interface TextClassificationModelOptions {
  *
  * Parameters use PyTorch's names and layouts: `embedding.weight` [vocabSize, embedDim],
  * `fc.weight` [numClass, embedDim], `fc.bias` [numClass]. `initWeights` draws both weights from
- * uniform(-0.5, 0.5) (seeded, or from a {@link TorchGenerator} to get PyTorch's exact weights) and
+ * uniform(-0.5, 0.5) (from a {@link TorchGenerator}: PyTorch's exact weights) and
  * zeroes the bias, as the tutorial's `init_weights`.
  * The course writes this class out in `notebooks/ag-news/04-model.ipynb`; this is the same code for
  * the notebooks that follow.
@@ -45,38 +44,34 @@ export class TextClassificationModel {
   readonly fcBias: tf.Variable<tf.Rank.R1>;
 
   constructor(vocabSize: number, embedDim: number, numClass: number, options: TextClassificationModelOptions = {}) {
-    const { seed = 0, generator } = options;
-    if (generator !== undefined && options.seed !== undefined) {
-      throw new Error('TextClassificationModel: got both seed and generator; pass one');
+    const { seed = 0 } = options;
+    if (options.generator !== undefined && options.seed !== undefined) {
+      throw new Error('TextClassificationModel: got both seed and generator; pass one ({ seed: n } is short for { generator: new TorchGenerator(n) })');
     }
-    this.embedding = new EmbeddingBag(vocabSize, embedDim, generator !== undefined ? { generator } : { seed });
-    if (generator !== undefined) {
-      // nn.Linear's reset_parameters: kaiming_uniform_(a=sqrt(5)) on the weight and uniform_ on the
-      // bias, both with bound 1/sqrt(fan_in). init_weights overwrites them, but they are drawn.
-      const bound = 1 / Math.sqrt(embedDim);
-      generator.uniform(numClass * embedDim, -bound, bound);
-      generator.uniform(numClass, -bound, bound);
-    }
+    const generator = options.generator ?? new TorchGenerator(seed);
+    this.embedding = new EmbeddingBag(vocabSize, embedDim, { generator });
+    // nn.Linear's reset_parameters: kaiming_uniform_(a=sqrt(5)) on the weight and uniform_ on the
+    // bias, both with bound 1/sqrt(fan_in). init_weights overwrites them, but they are drawn.
+    const bound = 1 / Math.sqrt(embedDim);
+    generator.uniform(numClass * embedDim, -bound, bound);
+    generator.uniform(numClass, -bound, bound);
     this.fcWeight = tf.variable(tf.zeros([numClass, embedDim]) as tf.Tensor2D);
     this.fcBias = tf.variable(tf.zeros([numClass]) as tf.Tensor1D);
-    this.initWeights(generator ?? seed);
+    this.initWeights(generator);
   }
 
   /**
    * Embedding and linear weights from uniform(-0.5, 0.5), bias 0. PyTorch: the tutorial's `init_weights`.
    *
-   * @param seedOrGenerator - a seed (tf.js's seeded uniform), or a {@link TorchGenerator} to draw
-   * PyTorch's values (the embedding first, then the linear weight).
+   * @param generator - where PyTorch's values are drawn from (the embedding first, then the linear weight).
    */
-  initWeights(seedOrGenerator: number | TorchGenerator): void {
+  initWeights(generator: TorchGenerator): void {
     const initRange = 0.5;
     tf.tidy(() => {
-      const uniform = (shape: [number, number], seedOffset: number): tf.Tensor2D =>
-        seedOrGenerator instanceof TorchGenerator
-          ? tf.tensor2d(seedOrGenerator.uniform(shape[0] * shape[1], -initRange, initRange), shape)
-          : tf.randomUniform(shape, -initRange, initRange, 'float32', seedOrGenerator + seedOffset);
-      this.embedding.weight.assign(uniform(this.embedding.weight.shape, 0));
-      this.fcWeight.assign(uniform(this.fcWeight.shape, 1));
+      const uniform = (shape: [number, number]): tf.Tensor2D =>
+        tf.tensor2d(generator.uniform(shape[0] * shape[1], -initRange, initRange), shape);
+      this.embedding.weight.assign(uniform(this.embedding.weight.shape));
+      this.fcWeight.assign(uniform(this.fcWeight.shape));
       this.fcBias.assign(tf.zerosLike(this.fcBias));
     });
   }
@@ -111,7 +106,7 @@ export class TextClassificationModel {
 
   /**
    * Copies parameters from a dictionary with the names and shapes of {@link stateDict} (e.g. from
-   * `loadStateDictFile(path)`). Everything is checked before anything changes; the caller still
+   * `loadStateDict(path)`). Everything is checked before anything changes; the caller still
    * owns the dictionary. PyTorch: `model.load_state_dict(state_dict)` (strict).
    */
   loadStateDict(dict: Record<string, tf.Tensor>): void {

@@ -61,6 +61,12 @@ export type Tokenizer = (text: string) => string[];
  *
  * PyTorch: `torchtext.data.utils.get_tokenizer(tokenizer)`; spacy, moses and the other library
  * tokenizers are not available.
+ *
+ * @example
+ * ```ts
+ * const tokenizer = getTokenizer('basic_english');
+ * tokenizer("Here is the an example!"); // ['here', 'is', 'the', 'an', 'example', '!']
+ * ```
  */
 export function getTokenizer(tokenizer: 'basic_english' | null | Tokenizer): Tokenizer {
   if (typeof tokenizer === 'function') return tokenizer;

@@ -20,6 +20,13 @@ function compareCodePoints(a: string, b: string): number {
  *
  * PyTorch: `torchtext.vocab.Vocab`. `vocab(tokens)` is {@link Vocab.lookupIndices}, `vocab[token]`
  * is {@link Vocab.indexOf}, `len(vocab)` is {@link Vocab.length}.
+ *
+ * @example
+ * ```ts
+ * const vocab = buildVocabFromIterator([['a', 'b', 'a']], { specials: ['<unk>'] });
+ * vocab.setDefaultIndex(vocab.indexOf('<unk>'));
+ * vocab.lookupIndices(['a', 'z']); // [1, 0]
+ * ```
  */
 export class Vocab {
   private readonly itos: readonly string[];

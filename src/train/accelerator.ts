@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
-import { useFastWasmKernels } from './wasm-kernels.js';
+import { useFastWasmKernels } from '../patches/tfjs-wasm-kernels.js';
+import { removeAddedProcessListeners, snapshotProcessListeners } from '../patches/emscripten-listeners.js';
 
 /** The backends trainbook knows, fastest first. */
 export const ACCELERATOR_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -34,8 +35,6 @@ export interface CurrentAcceleratorOptions {
 
 /** The last selection, to make repeated calls cheap. */
 let cached: { preference: AcceleratorName | undefined; accelerator: Accelerator } | undefined;
-
-const UNHANDLED_EVENTS = ['unhandledRejection', 'uncaughtException'] as const;
 
 /** Whether `name` is a backend trainbook knows. */
 function isAcceleratorName(name: string): name is AcceleratorName {
@@ -86,26 +85,23 @@ async function tryTensorflow(): Promise<Accelerator | string> {
 
 /**
  * Tries the WebAssembly backend. Emscripten's runtime adds process handlers that turn any
- * unhandled rejection into an exit (a dead notebook kernel); the ones it added are removed.
+ * unhandled rejection into an exit (a dead notebook kernel); the patch `emscripten-listeners`
+ * removes the ones it added.
  */
 async function tryWasm(): Promise<Accelerator | string> {
-  type Listener = (...args: never[]) => void;
-  const listeners = (event: (typeof UNHANDLED_EVENTS)[number]): Listener[] =>
-    event === 'unhandledRejection' ? process.listeners('unhandledRejection') : process.listeners('uncaughtException');
-  const before = new Map<string, Set<Listener>>(UNHANDLED_EVENTS.map((event) => [event, new Set(listeners(event))]));
+  if (!isGenuinePackage('@tensorflow/tfjs-backend-wasm')) return '@tensorflow/tfjs-backend-wasm is not installed';
+  const before = snapshotProcessListeners();
+  let failure: string | undefined;
   try {
     if (!(await importOptional('@tensorflow/tfjs-backend-wasm')) || tf.findBackendFactory('wasm') === null) {
-      return '@tensorflow/tfjs-backend-wasm is not installed';
+      failure = '@tensorflow/tfjs-backend-wasm is not installed';
+    } else if (!(await tf.setBackend('wasm'))) {
+      failure = 'the wasm backend failed to initialise';
     }
-    if (!(await tf.setBackend('wasm'))) return 'the wasm backend failed to initialise';
   } finally {
-    for (const event of UNHANDLED_EVENTS) {
-      const known = before.get(event);
-      for (const listener of listeners(event)) {
-        if (known?.has(listener) !== true) process.removeListener(event, listener as (...args: unknown[]) => void);
-      }
-    }
+    removeAddedProcessListeners(before);
   }
+  if (failure !== undefined) return failure;
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   // Same results, faster routes for the matrix products and row gathers every training step uses.
@@ -113,7 +109,9 @@ async function tryWasm(): Promise<Accelerator | string> {
   return {
     name: 'wasm',
     gpu: false,
-    description: `WebAssembly (SIMD ${simd ? 'on' : 'off'}, ${threads ? 'several threads' : 'one thread'}, matrix products on ${kernels.matMul})`,
+    description:
+      `WebAssembly (SIMD ${simd ? 'on' : 'off'}, ${threads ? 'several threads' : 'one thread'}; trainbook's BatchMatMul, _FusedMatMul, ` +
+      `GatherV2 and Slice kernels on, matrix products on ${kernels.matMul}; Emscripten's exit-on-error process handlers off)`,
   };
 }
 
@@ -151,6 +149,13 @@ const INSTALL_HINTS: Record<AcceleratorName, string> = {
  * (`@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`), else WebAssembly
  * (`@tensorflow/tfjs-backend-wasm`), else plain JavaScript (`cpu`).
  *
+ * What it turns on besides the backend: on wasm, trainbook's faster routes for the `BatchMatMul`,
+ * `_FusedMatMul`, `GatherV2` and `Slice` kernels (same results; `src/patches/tfjs-wasm-kernels.ts`,
+ * on OpenBLAS when the optional native addon is built), and it removes the process handlers
+ * Emscripten adds, which would end the process on any unhandled error
+ * (`src/patches/emscripten-listeners.ts`). Both patches check the tf.js version they were written
+ * for. On tensorflow and cpu nothing else changes. `description` says all of this in one line.
+ *
  * Call it before creating any tensor. Force a backend with `{ prefer: 'cpu' }` or the environment
  * variable `TRAINBOOK_BACKEND=cpu|wasm|tensorflow`; a forced backend that is unavailable is an
  * error that says how to install it. Calling again is cheap and returns the same selection.
@@ -163,7 +168,9 @@ const INSTALL_HINTS: Record<AcceleratorName, string> = {
  * @example
  * ```ts
  * const device = await currentAccelerator();
- * console.log(device.name, '-', device.description); // e.g. "wasm - WebAssembly (SIMD on, one thread, matrix products on XNNPACK)"
+ * console.log(device.name, '-', device.description);
+ * // e.g. "wasm - WebAssembly (SIMD on, one thread; trainbook's BatchMatMul, _FusedMatMul, GatherV2 and Slice kernels on,
+ * //       matrix products on XNNPACK; Emscripten's exit-on-error process handlers off)"
  * ```
  */
 export async function currentAccelerator(options: CurrentAcceleratorOptions = {}): Promise<Accelerator> {

@@ -2,26 +2,31 @@
  * The Iris section's model (notebook `iris/04-model`), for the notebooks after it.
  */
 import * as tf from '@tensorflow/tfjs';
-
-/** A dense layer that starts like PyTorch's `nn.Linear(inputs, units)`: weights and biases uniform in ±1/√inputs (seeded). */
-function linear(inputs: number, units: number, seed: number): tf.layers.Layer {
-  const bound = 1 / Math.sqrt(inputs);
-  const uniform = (s: number): ReturnType<typeof tf.initializers.randomUniform> => tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: s });
-  return tf.layers.dense({ inputShape: [inputs], units, kernelInitializer: uniform(seed), biasInitializer: uniform(seed + 1) });
-}
+import { torchLinearInit, type TorchLinearInitOptions } from './linear-init.js';
 
 /**
  * The Iris classifier written out in notebook `iris/04-model`: `[batch, 4]` measurements to
- * `[batch, 3]` logits through dense layers 4→16→8→3 with no activation, each initialised like
- * PyTorch's `nn.Linear` from seeds `100·seed`, `100·seed + 2`, `100·seed + 4`.
+ * `[batch, 3]` logits through dense layers 4→16→8→3 with no activation, starting from the weights
+ * PyTorch's three `nn.Linear` layers draw after `torch.manual_seed(seed)` ({@link torchLinearInit}).
+ * `irisClassifier({ seed })` is notebook 04's `irisClassifier(seed)`, weight for weight.
  *
  * PyTorch: the tutorial's `IRISClassifier` (`nn.Sequential(nn.Linear(4, 16), nn.Linear(16, 8),
- * nn.Linear(8, 3))`); the initial values come from tf.js's seeded generator, not PyTorch's.
+ * nn.Linear(8, 3))`), built right after `torch.manual_seed(seed)`.
  *
+ * @param options - `{ seed }` (default 0) or `{ generator }` (a `TorchGenerator` the model draws
+ *   from, e.g. one the data loader then shuffles with, as PyTorch's default generator is shared).
  * @example
- * const model = irisClassifier(); // the same weights as notebook 04's irisClassifier()
+ * const model = irisClassifier(); // notebook 04's irisClassifier(): torch.manual_seed(0); IRISClassifier()
  * const logits = model.predict(batchOfData) as tf.Tensor2D; // [batch, 3]
  */
-export function irisClassifier(seed = 0): tf.Sequential {
-  return tf.sequential({ layers: [linear(4, 16, 100 * seed), linear(16, 8, 100 * seed + 2), linear(8, 3, 100 * seed + 4)] });
+export function irisClassifier(options: TorchLinearInitOptions = {}): tf.Sequential {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [4], units: 16 }), // nn.Linear(4, 16)
+      tf.layers.dense({ units: 8 }), // nn.Linear(16, 8)
+      tf.layers.dense({ units: 3 }), // nn.Linear(8, 3)
+    ],
+  });
+  torchLinearInit(model, options);
+  return model;
 }

@@ -58,8 +58,10 @@ function forward(model: Classifier, x: tf.Tensor, training: boolean): tf.Tensor2
 }
 
 /**
- * Trains `model` for one epoch: for each batch, compute the loss, its gradients, and let the
- * optimizer update the weights. Returns the mean of the batch losses.
+ * One epoch of training (every batch of `loader`, not one batch): for each batch, compute the loss,
+ * its gradients, and let the optimizer update the weights. Returns the mean of the batch losses.
+ * The name is the tutorial's (`train_step()` runs an epoch); for one batch see `sparseTrainBatch`
+ * or write `optimizer.minimize` out.
  *
  * Leaks no tensors: each step runs in `optimizer.minimize(..., true)` (which tidies the
  * intermediate tensors) and the returned loss is disposed after reading it.
@@ -90,8 +92,9 @@ export async function trainStep(model: Classifier, loader: BatchSource, options:
 }
 
 /**
- * Evaluates `model` on every batch without training: mean batch loss and accuracy (the share of
- * examples whose highest logit is the target class).
+ * One epoch of evaluation (every batch of `loader`) without training: mean batch loss and
+ * accuracy (the share of examples whose highest logit is the target class). The name is the
+ * tutorial's (`val_step()` runs over the whole validation loader).
  *
  * No gradients are computed; each batch runs in `tf.tidy`, so nothing leaks.
  *

@@ -1,7 +1,8 @@
 /**
  * A reader for the IDX files that MNIST and Fashion-MNIST ship in (optionally gzipped).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 /** Magic number of an IDX file of unsigned bytes with three dimensions (images `[n, rows, cols]`). */
@@ -87,7 +88,7 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
  *
  * @param path - the file, e.g. `data/fashion-mnist/train-labels-idx1-ubyte.gz`.
  * @param expect - the header the caller needs; checked with an error naming the file.
- * @throws Error naming `path` for a corrupt gzip stream, a bad header, a wrong magic number,
+ * @throws Error naming `path` for a missing file (and where it was looked for), a corrupt gzip stream, a bad header, a wrong magic number,
  *   a wrong number of dimensions or a length that disagrees with the header.
  *
  * @example
@@ -97,6 +98,13 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
  * ```
  */
 export function readIdx(path: string, expect: { magic?: number; shape?: readonly (number | null)[] } = {}): IdxArray {
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new Error(
+      `readIdx: file not found: ${path} (looked for ${resolve(path)}; working directory ${process.cwd()}). ` +
+        'Check the path (in a notebook, relative paths start from its folder); the course ships Fashion-MNIST in ' +
+        'data/fashion-mnist/ of the repository, so a notebook in notebooks/fashion-mnist/ passes "../../data/fashion-mnist"',
+    );
+  }
   let bytes: Uint8Array = readFileSync(path);
   const gzipped = path.endsWith('.gz') || (bytes[0] === 0x1f && bytes[1] === 0x8b);
   if (gzipped) {

@@ -1,9 +1,9 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KernelClient } from '../../src/jupyter/kernel-client.js';
 import { readKernelSpec } from '../../src/jupyter/kernelspec.js';
@@ -52,6 +52,70 @@ test('trainbook --help lists the commands and an unknown command exits 2', () =>
   assert.match(bad.stderr, /unknown command "frobnicate"/);
   assert.equal(trainbook(['run', '--bogus']).code, 2);
   assert.match(trainbook(['run', 'x.ipynb', '--param', 'oops']).stderr, /should look like name=value/);
+});
+
+test('every command refuses an unknown option or a missing value, naming it and what is accepted', () => {
+  const unknown = trainbook(['run', 'x.ipynb', '--bogus']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /run: unknown option "--bogus"; accepted: --out <value>, --param <value>, --quick, --jobs <value>/);
+  const clean = trainbook(['clean', '--chek']);
+  assert.equal(clean.code, 2);
+  assert.match(clean.stderr, /clean: unknown option "--chek"; accepted: --check, -h, --help/);
+  const missing = trainbook(['run', 'x.ipynb', '--out']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /run: option --out needs a value/);
+  const flagValue = trainbook(['clean', '--check=yes']);
+  assert.equal(flagValue.code, 2);
+  assert.match(flagValue.stderr, /clean: option --check takes no value/);
+  const kernel = trainbook(['install-kernel', '--kernel', 'python']);
+  assert.equal(kernel.code, 2);
+  assert.match(kernel.stderr, /--kernel is "python", expected tslab, trainbook or all/);
+});
+
+test('run refuses a --jobs that is not a whole number of at least 1, before running anything', () => {
+  for (const jobs of ['2.5', '0', '-1', 'x', '']) {
+    const result = trainbook(['run', 'test/fixtures/notebooks/ts-pass.ipynb', `--jobs=${jobs}`, '--out', mkdtempSync(join(tmpdir(), 'tb-jobs-'))]);
+    assert.equal(result.code, 2, `--jobs=${jobs}: ${result.stderr}`);
+    assert.match(result.stderr, new RegExp(`run: --jobs is "${jobs}", expected a whole number of at least 1`));
+  }
+  assert.match(trainbook(['run', 'x.ipynb', '--timeout=-3']).stderr, /run: --timeout is "-3", expected a positive number/);
+  assert.match(trainbook(['run', 'x.ipynb', '--timeout', '-3']).stderr, /run: option --timeout needs a value .*write a value that starts with "-" as --timeout=<value>/);
+});
+
+test('export is a command of the one CLI: 2 on bad arguments, 1 naming an unreadable notebook, 0 with the pages written', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-cli-export-'));
+  const noOut = trainbook(['export', dir]);
+  assert.equal(noOut.code, 2);
+  assert.match(noOut.stderr, /trainbook export: --out <dir> is required/);
+  const bogus = trainbook(['export', dir, '--out', join(dir, 'x'), '--bogus']);
+  assert.equal(bogus.code, 2);
+  assert.match(bogus.stderr, /export: unknown option "--bogus"; accepted: -o, --out <value>, -t, --title <value>/);
+  const missing = trainbook(['export', join(dir, 'missing'), '--out', join(dir, 'x')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /trainbook export: .*missing: no such file or folder/);
+  writeFileSync(join(dir, 'broken.ipynb'), '{"nbformat": 3, "cells": []}');
+  const broken = trainbook(['export', join(dir, 'broken.ipynb'), '--out', join(dir, 'x')]);
+  assert.equal(broken.code, 1);
+  assert.match(broken.stderr, /broken\.ipynb: nbformat is 3, expected 4/);
+  const ok = trainbook(['export', join(fixtures, 'ts-pass.ipynb'), '-o', join(dir, 'out'), '-t', 'One'], { JUPYTER_DATA_DIR: join(dir, 'no-jupyter') });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /ts-pass\.html  no run record, \d+ kB\n.*index\.html  1 notebooks/);
+  assert.ok(readFileSync(join(dir, 'out', 'index.html'), 'utf8').includes('One'));
+  const trusted = trainbook(['export', join(fixtures, 'ts-pass.ipynb'), '-o', join(dir, 'out'), '--trust']);
+  assert.match(trusted.stdout, /ts-pass\.html  no run record, \d+ kB, trusted\n/);
+  const guidePath = join(dir, 'course.json');
+  const section = { folder: basename(fixtures), title: 'Fixtures, titled', about: 'One notebook.', mirrors: [], minutes: { 'ts-pass': 5 } };
+  writeFileSync(guidePath, JSON.stringify({ title: 'Guided', audience: 'For testers.', prerequisites: [], order: 'In order.', sections: [section] }));
+  const guided = trainbook(['export', join(fixtures, 'ts-pass.ipynb'), '-o', join(dir, 'guided'), '--course', guidePath, '--trust']);
+  assert.equal(guided.code, 0, guided.stderr);
+  const guidedIndex = readFileSync(join(dir, 'guided', 'index.html'), 'utf8');
+  assert.match(guidedIndex, /<p>For testers\.<\/p>/);
+  assert.match(guidedIndex, /Fixtures, titled/);
+  writeFileSync(guidePath, JSON.stringify({ title: 'Guided', audience: '', prerequisites: [], order: 'In order.', sections: [section] }));
+  const badGuide = trainbook(['export', join(fixtures, 'ts-pass.ipynb'), '-o', join(dir, 'guided'), '--course', guidePath]);
+  assert.equal(badGuide.code, 1);
+  assert.match(badGuide.stderr, /course\.json: audience is "", expected a non-empty string/);
+  assert.match(trainbook(['export', '--help']).stdout, /Usage: trainbook export/);
 });
 
 test('install-kernel --prefix writes a tslab kernelspec with absolute paths from which a kernel starts', async () => {

@@ -103,6 +103,20 @@ describe('DataLoader', () => {
     tf.dispose([x, y]);
   });
 
+  it('takes { seed: n } as short for { generator: new TorchGenerator(n) }, and draws one seed per unshuffled epoch as PyTorch does', async () => {
+    const [x, y] = indexedData(30);
+    const dataset = new TensorDataset(x, y);
+    const seeded = new DataLoader(dataset, { batchSize: 7, shuffle: true, seed: 5 });
+    const generated = new DataLoader(dataset, { batchSize: 7, shuffle: true, generator: new TorchGenerator(5) });
+    for (let epoch = 0; epoch < 3; epoch++) assert.deepEqual((await epochRows(seeded)).flat(), (await epochRows(generated)).flat(), `epoch ${epoch}`);
+    const generator = new TorchGenerator(9);
+    const expected = new TorchGenerator(9);
+    await epochRows(new DataLoader(dataset, { batchSize: 7, generator }));
+    expected.randomInt64(); // PyTorch: _BaseDataLoaderIter's _base_seed, drawn even without shuffling
+    assert.deepEqual(Array.from(generator.uniform(3)), Array.from(expected.uniform(3)));
+    tf.dispose([x, y]);
+  });
+
   it('leaks no tensors over full epochs, shuffled or not', async () => {
     const [x, y] = indexedData(25);
     const subset = new Subset(new TensorDataset(x, y), Array.from({ length: 20 }, (_, i) => 24 - i));

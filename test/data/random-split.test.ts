@@ -31,6 +31,11 @@ describe('randomSplit', () => {
     assert.deepEqual(parts.map(examples), [irisSplit.train, irisSplit.val, irisSplit.test]);
   });
 
+  it('takes { seed: n } as short for { generator: new TorchGenerator(n) } (the shipped Iris split for seed 20)', () => {
+    const parts = randomSplit(range(150), [0.7, 0.2, 0.1], { seed: 20 });
+    assert.deepEqual(parts.map(examples), [irisSplit.train, irisSplit.val, irisSplit.test]);
+  });
+
   it('with one TorchGenerator makes PyTorch\'s two successive splits (6,000 / 1,600, then 5,700 / 300)', () => {
     for (const { seed, randomSplit: expected } of torchGolden.seeds) {
       const generator = new TorchGenerator(BigInt(seed));
@@ -78,5 +83,14 @@ describe('randomSplit', () => {
     assert.throws(() => randomSplit(range(150), [100, 40], { seed: 0 }), /randomSplit: counts sum to 140, expected the dataset length 150/);
     assert.throws(() => randomSplit(range(10), [0.5, -0.5, 1], { seed: 0 }), /lengths\[1\] is -0.5/);
     assert.throws(() => randomSplit(range(10), [], { seed: 0 }), /got no lengths/);
+  });
+});
+
+describe('randomSplit of an empty dataset', () => {
+  it('says the dataset is empty instead of complaining about the fractions', () => {
+    assert.throws(() => randomSplit(range(0), [0.8, 0.2], { seed: 0 }), (error: Error) => {
+      assert.match(error.message, /randomSplit: the dataset is empty \(length 0\); there is nothing to split/);
+      return true;
+    });
   });
 });

@@ -36,7 +36,7 @@ describe('TorchGenerator', () => {
         }
       });
 
-      it('draws normal values like normal_ (same words consumed, values within 1e-5)', () => {
+      it('draws normal values like normal_, fewer than 16 one by one (same words consumed, values within 1e-5)', () => {
         for (const { count, values, next } of entry.normal) {
           const generator = new TorchGenerator(seedOf(entry));
           const ours = generator.normal(count);
@@ -87,6 +87,5 @@ describe('TorchGenerator', () => {
     assert.throws(() => new TorchGenerator(2 ** 60), /non-negative integer/);
     assert.throws(() => new TorchGenerator(0).uniform(-1), /TorchGenerator.uniform: count must be a non-negative integer, got -1/);
     assert.throws(() => new TorchGenerator(0).uniform(2, 1, 0), /from \(1\) must not exceed to \(0\)/);
-    assert.throws(() => new TorchGenerator(0).normal(15), /count is 15/);
   });
 });

@@ -4,14 +4,14 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
-import { formatDuration, progress } from '../../src/display/progress.js';
+import { formatClock, progress } from '../../src/display/progress.js';
 import { RecordingSink, setDisplaySink } from '../../src/display/sink.js';
 
-test('formatDuration writes mm:ss, and h:mm:ss past an hour', () => {
-  assert.equal(formatDuration(0), '00:00');
-  assert.equal(formatDuration(75.4), '01:15');
-  assert.equal(formatDuration(3725), '1:02:05');
-  assert.equal(formatDuration(Number.POSITIVE_INFINITY), '?');
+test('formatClock writes mm:ss, and h:mm:ss past an hour', () => {
+  assert.equal(formatClock(0), '00:00');
+  assert.equal(formatClock(75.4), '01:15');
+  assert.equal(formatClock(3725), '1:02:05');
+  assert.equal(formatClock(Number.POSITIVE_INFINITY), '?');
 });
 
 test('a progress bar in a notebook redraws in place at most once per interval and always draws the end', () => {

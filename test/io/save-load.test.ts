@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { allClose } from '../../src/train/all-close.js';
 import {
-  allClose,
   fileSystem,
   loadModel,
   loadStateDict,
-  loadStateDictFile,
   saveModel,
   saveStateDict,
   stateDict,
@@ -87,6 +86,37 @@ describe('saveModel and loadModel', () => {
     json.weightsManifest[0].paths = ['gone.bin'];
     writeFileSync(join(path, 'model.json'), JSON.stringify(json));
     await assert.rejects(loadModel(path), /lists weights file gone.bin, which is missing at /);
+    model.dispose();
+  });
+
+  it('refuses a truncated weights.bin, naming the file and both byte counts', async () => {
+    const model = irisClassifier();
+    const path = join(dir, 'truncated-model');
+    await saveModel(model, path);
+    const bytes = readFileSync(join(path, 'weights.bin'));
+    writeFileSync(join(path, 'weights.bin'), bytes.subarray(0, bytes.byteLength - 12));
+    await assert.rejects(loadModel(path), new RegExp(`loadModel: .*truncated-model/weights\\.bin holds ${bytes.byteLength - 12} bytes, but .*model\\.json describes ${bytes.byteLength} bytes of weights \\(the file is truncated\\)`));
+    model.dispose();
+  });
+
+  it('refuses a weights.bin longer than its manifest says', async () => {
+    const model = irisClassifier();
+    const path = join(dir, 'long-model');
+    await saveModel(model, path);
+    const bytes = readFileSync(join(path, 'weights.bin'));
+    writeFileSync(join(path, 'weights.bin'), Buffer.concat([bytes, Buffer.alloc(4)]));
+    await assert.rejects(loadModel(path), new RegExp(`long-model/weights\\.bin holds ${bytes.byteLength + 4} bytes, but .*describes ${bytes.byteLength} bytes of weights \\(the file is too long\\)`));
+    model.dispose();
+  });
+
+  it('refuses a model.json without weightsManifest instead of loading fresh weights', async () => {
+    const model = irisClassifier();
+    const path = join(dir, 'no-manifest-model');
+    await saveModel(model, path);
+    const json = JSON.parse(readFileSync(join(path, 'model.json'), 'utf8'));
+    delete json.weightsManifest;
+    writeFileSync(join(path, 'model.json'), JSON.stringify(json));
+    await assert.rejects(loadModel(path), /loadModel: .*no-manifest-model\/model\.json has no weightsManifest/);
     model.dispose();
   });
 });
@@ -185,7 +215,7 @@ describe('stateDict and loadStateDict', () => {
   });
 });
 
-describe('saveStateDict and loadStateDictFile', () => {
+describe('saveStateDict and loadStateDict(path)', () => {
   before(async () => {
     await tf.setBackend('wasm');
   });
@@ -205,7 +235,7 @@ describe('saveStateDict and loadStateDictFile', () => {
     assert.deepEqual(header['layers.0.kernel'].shape, [4, 16]);
     assert.equal(header['layers.0.kernel'].dtype, 'F32');
 
-    const back = loadStateDictFile(path);
+    const back = loadStateDict(path);
     assert.deepEqual(Object.keys(back).sort(), Object.keys(dict).sort());
     for (const key of Object.keys(dict)) {
       assert.equal(back[key]!.dtype, dict[key]!.dtype, key);
@@ -242,24 +272,54 @@ describe('saveStateDict and loadStateDictFile', () => {
   });
 
   it('explains a missing or foreign file', () => {
-    assert.throws(() => loadStateDictFile(join(dir, 'none.safetensors')), /loadStateDictFile: file not found: .*none.safetensors \(resolved to /);
+    assert.throws(() => loadStateDict(join(dir, 'none.safetensors')), /loadStateDict: file not found: .*none.safetensors \(resolved to /);
     const junk = join(dir, 'junk.safetensors');
     writeFileSync(junk, 'hello world, not weights');
-    assert.throws(() => loadStateDictFile(junk), /is not a safetensors file: header length \d+ exceeds the file size 24/);
+    assert.throws(() => loadStateDict(junk), /is not a safetensors file: header length \d+ exceeds the file size 24/);
   });
 });
 
-describe('allClose', () => {
-  it('uses |a - b| <= atol + rtol * |b| like torch.allclose', () => {
-    const a = tf.tensor1d([1, 2, 1000]);
-    assert.equal(allClose(a, tf.tensor1d([1, 2, 1000.009])), true); // 0.009 <= 1e-8 + 1e-5 * 1000.009
-    assert.equal(allClose(a, tf.tensor1d([1, 2, 1000.02])), false);
-    assert.equal(allClose(a, tf.tensor1d([1.1, 2, 1000]), { atol: 0.2 }), true);
-    assert.equal(allClose(tf.tensor1d([Number.NaN]), tf.tensor1d([Number.NaN])), false);
-    assert.equal(allClose(tf.tensor1d([Number.POSITIVE_INFINITY]), tf.tensor1d([Number.POSITIVE_INFINITY])), true);
+describe('loadStateDict(path) on a damaged safetensors header', () => {
+  /** A safetensors file with this header (any JSON) and `dataBytes` zero bytes of data. */
+  function craft(name: string, header: unknown, dataBytes: number): string {
+    const text = Buffer.from(JSON.stringify(header), 'utf8');
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(text.byteLength));
+    const path = join(dir, name);
+    writeFileSync(path, Buffer.concat([length, text, Buffer.alloc(dataBytes)]));
+    return path;
+  }
+  const good = { dtype: 'F32', shape: [2, 3], data_offsets: [0, 24] };
+
+  it('names the tensor and the field that is wrong', () => {
+    const cases: [string, unknown, number, RegExp][] = [
+      ['null-header', null, 0, /header is null, expected a JSON object of tensors/],
+      ['number-header', 42, 0, /header is 42, expected a JSON object of tensors/],
+      ['null-entry', { w: null }, 0, /tensor "w" is null, expected an object with dtype, shape and data_offsets/],
+      ['number-entry', { w: 7 }, 0, /tensor "w" is 7, expected an object/],
+      ['no-offsets', { w: { dtype: 'F32', shape: [2, 3] } }, 24, /tensor "w": data_offsets is undefined, expected \[begin, end\]/],
+      ['bad-shape', { w: { ...good, shape: [2, -3] } }, 24, /tensor "w": shape is \[2,-3\], expected a list of non-negative integers/],
+      ['string-shape', { w: { ...good, shape: '2x3' } }, 24, /tensor "w": shape is "2x3"/],
+      ['misaligned', { w: { ...good, data_offsets: [0, 22] } }, 24, /tensor "w": data_offsets \[0, 22\] hold 22 bytes, but F32 \[2, 3\] needs 24/],
+      ['out-of-range', { w: { ...good, data_offsets: [0, 24] } }, 16, /tensor "w": data_offsets \[0, 24\] end beyond the 16 bytes of data/],
+      ['overlap', { a: good, b: { ...good, data_offsets: [16, 40] } }, 40, /tensors "a" \(\[0, 24\]\) and "b" \(\[16, 40\]\) overlap/],
+      ['bad-dtype', { w: { ...good, dtype: 'F64' } }, 48, /tensor "w" has dtype F64; trainbook reads F32, I32 and BOOL/],
+    ];
+    for (const [name, header, bytes, expected] of cases) {
+      const path = craft(`${name}.safetensors`, header, bytes);
+      const before = tf.memory().numTensors;
+      assert.throws(() => loadStateDict(path), (error: Error) => {
+        assert.match(error.message, expected, name);
+        assert.match(error.message, new RegExp(`^loadStateDict: .*${name}\\.safetensors`), `${name}: the message names the file`);
+        return true;
+      });
+      assert.equal(tf.memory().numTensors, before, `${name}: tensors leaked`);
+    }
   });
 
-  it('throws on different shapes, naming both', () => {
-    assert.throws(() => allClose(tf.zeros([2, 3]), tf.zeros([3, 2])), /allClose: shapes differ, \[2, 3\] vs \[3, 2\]/);
+  it('still reads a well-formed crafted file', () => {
+    const dict = loadStateDict(craft('good.safetensors', { __metadata__: { format: 'pt' }, w: good }, 24));
+    assert.deepEqual(dict.w?.shape, [2, 3]);
+    tf.dispose(Object.values(dict));
   });
 });

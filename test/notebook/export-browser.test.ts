@@ -11,6 +11,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { exportCourse, type ExportResult } from '../../src/notebook/export.js';
 import { copyFixtureCourse } from '../fixtures/export/load.js';
 import { skipUnlessSlow } from '../slow.js';
+import { spawnSync } from 'node:child_process';
+import { stringifyNotebook, type Cell, type Notebook } from '../../src/notebook/nbformat.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve('test-artifacts/export');
@@ -50,7 +52,8 @@ describe('exported pages in Chromium from file://', { skip }, () => {
     assert.ok(!missing, `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)`);
     dir = mkdtempSync(join(tmpdir(), 'tb-export-browser-'));
     copyFixtureCourse(join(dir, 'in'));
-    result = await exportCourse([join(dir, 'in')], { outDir: join(dir, 'out'), title: 'Fixture course', sections: ['iris'] });
+    // Trusted, as `npm run course` exports the notebooks it has just executed.
+    result = await exportCourse([join(dir, 'in')], { outDir: join(dir, 'out'), title: 'Fixture course', sections: ['iris'], trust: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -187,5 +190,123 @@ describe('exported pages in Chromium from file://', { skip }, () => {
     assert.ok(requests.length >= 6, `saw ${requests.length} requests; the request listener is not working`);
     assert.deepEqual(requests.filter((url) => !url.startsWith('file:') && !url.startsWith('data:')), []);
     assert.ok(readFileSync(join(dirname(result.indexPath), 'index.html'), 'utf8').includes('Fixture course'));
+  });
+});
+
+// Every way a notebook could carry script into an exported page; each one, if it ran, sets window.__pwned.
+const PWN = (how: string): string => `window.__pwned=(window.__pwned||[]).concat('${how}')`;
+function craftedNotebook(): Notebook {
+  let n = 0;
+  const md = (source: string): Cell => ({ cell_type: 'markdown', id: `md-${++n}`, metadata: {}, source });
+  const code = (data: Record<string, string>, source = 'x'): Cell => ({
+    cell_type: 'code',
+    id: `code-${++n}`,
+    metadata: {},
+    source,
+    execution_count: n,
+    outputs: [{ output_type: 'display_data', data, metadata: {} }],
+  });
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    cells: [
+      md(`# Lesson <img src="x" onerror="${PWN('title')}"> one\n\n> subtitle <svg onload="${PWN('subtitle')}"></svg>`),
+      md(
+        `<script>${PWN('md-script')}</script>\n\n<img src="nope.png" onerror="${PWN('md-onerror')}">\n\n<body onload="${PWN('md-onload')}">\n\n` +
+          `[click me](javascript:${PWN('md-link')})\n\n<a id="jslink" href="javascript:${PWN('md-a')}">raw link</a>\n\n<iframe srcdoc="<script>parent.${PWN('iframe')}</script>"></iframe>\n\n` +
+          '| kept | table |\n| --- | --- |\n| 1 | 2 |\n\n```ts\nconst kept = "code";\n```\n',
+      ),
+      code({ 'text/markdown': `output <img src="y" onerror="${PWN('output-md')}">`, 'text/plain': 'md' }),
+      code({ 'text/html': `<b class="kept-html">html</b><script>${PWN('html-script')}</script><img src="z" onerror="${PWN('html-onerror')}">`, 'text/plain': 'html' }),
+      code({ 'application/javascript': PWN('javascript'), 'text/plain': 'js' }),
+      code({ 'image/png': `iVBOR" onerror="${PWN('png')}" x="`, 'text/plain': 'png' }),
+      code({ 'image/gif': `R0lGOD"><script>${PWN('gif')}</script>`, 'text/plain': 'gif' }),
+      code({ 'application/vnd.plotly.v1+json': JSON.stringify({ data: [{ type: 'scatter', y: [1, 3, 2], name: '</script><script>x' }, { type: 'scatter', y: [2, 1, 3] }], layout: {} }) }),
+    ],
+  };
+}
+
+describe('an exported page of a crafted notebook in Chromium runs none of its script', { skip }, () => {
+  let dir: string;
+  let browser: Browser;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tb-export-crafted-'));
+    mkdirSync(join(dir, 'in', 'students'), { recursive: true });
+    writeFileSync(join(dir, 'in', 'students', '01-crafted.ipynb'), stringifyNotebook(craftedNotebook()));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Opens `file`, clicks every link that would run script, and returns what window.__pwned collected. */
+  async function pwnedBy(file: string): Promise<{ pwned: string[]; page: Page; context: BrowserContext }> {
+    const context = await guardedContext(browser, [], []);
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    await page.waitForTimeout(300);
+    for (const link of await page.$$('a[href]')) {
+      const href = (await link.getAttribute('href')) ?? '';
+      if (href.startsWith('javascript:')) await link.click();
+    }
+    const pwned = await page.evaluate(() => (window as unknown as { __pwned?: string[] }).__pwned ?? []);
+    return { pwned, page, context };
+  }
+
+  test('untrusted: no markdown, title, HTML, JavaScript or image output runs script, and the plotly figure draws', async () => {
+    const result = await exportCourse([join(dir, 'in')], { outDir: join(dir, 'out'), trustStore: { dataDir: join(dir, 'no-jupyter') } });
+    const [crafted] = result.notebooks;
+    assert.equal(crafted.trusted, false);
+    const { pwned, page, context } = await pwnedBy(crafted.htmlPath);
+    assert.deepEqual(pwned, []);
+    await page.waitForSelector('.js-plotly-plot .scatterlayer .trace', { timeout: 20_000 });
+    assert.equal(await page.$$eval('.js-plotly-plot .scatterlayer .trace', (traces) => traces.length), 2);
+    assert.equal(await page.textContent('table td'), '1', 'markdown tables are kept');
+    assert.equal(await page.textContent('b.kept-html'), 'html', 'untrusted HTML is shown, sanitized');
+    assert.ok((await page.$$('code .hljs-string')).length > 0, 'highlighted code is kept');
+    assert.equal(await page.$eval('h1', (h) => h.id), 'lesson--one');
+    assert.equal((await page.textContent('h1 a.anchor')) ?? '', '#');
+    assert.match((await page.textContent('.notebook')) ?? '', /\[5\]x\s*js\s/, 'an untrusted JavaScript output shows its text/plain, as in JupyterLab');
+    assert.match((await page.textContent('.notebook')) ?? '', /image\/png output is not valid base64/);
+    assert.ok(crafted.warnings.some((w) => /not trusted/.test(w)), crafted.warnings.join('\n'));
+    await page.screenshot({ path: join(ARTIFACTS, 'crafted-untrusted.png'), fullPage: true });
+    await context.close();
+    const index = await pwnedBy(result.indexPath);
+    assert.deepEqual(index.pwned, []);
+    assert.equal(await index.page.textContent('a.nb-title'), 'Lesson  one');
+    await index.context.close();
+  });
+
+  test('trusted with --trust, its HTML and JavaScript outputs run; markdown, title and images still run nothing', async () => {
+    const result = await exportCourse([join(dir, 'in')], { outDir: join(dir, 'trusted'), trust: true });
+    const { pwned, context } = await pwnedBy(result.notebooks[0].htmlPath);
+    assert.deepEqual(pwned.sort(), ['html-onerror', 'html-script', 'javascript']);
+    await context.close();
+  });
+
+  test('a notebook signed by jupyter trust is trusted; once changed it is not', { skip: spawnSync('jupyter', ['--version']).status === 0 || process.env.CI !== undefined ? false : 'jupyter not found' }, async () => {
+    const dataDir = join(dir, 'jupyter');
+    const path = join(dir, 'in', 'students', '01-crafted.ipynb');
+    const env = { ...process.env, JUPYTER_DATA_DIR: dataDir, JUPYTER_CONFIG_DIR: join(dataDir, 'config') };
+    const signed = spawnSync('jupyter', ['trust', path], { encoding: 'utf8', env });
+    assert.equal(signed.status, 0, signed.stderr);
+    const trusted = await exportCourse([path], { outDir: join(dir, 'signed'), trustStore: { dataDir } });
+    assert.equal(trusted.notebooks[0].trusted, true);
+    const run = await pwnedBy(trusted.notebooks[0].htmlPath);
+    assert.deepEqual(run.pwned.sort(), ['html-onerror', 'html-script', 'javascript']);
+    await run.context.close();
+    writeFileSync(path, readFileSync(path, 'utf8').replace('kept-html', 'changed-html'));
+    const changed = await exportCourse([path], { outDir: join(dir, 'changed'), trustStore: { dataDir } });
+    assert.equal(changed.notebooks[0].trusted, false);
+    const none = await pwnedBy(changed.notebooks[0].htmlPath);
+    assert.deepEqual(none.pwned, []);
+    await none.context.close();
   });
 });

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { exportCommand, exportCourse, findNotebooks, type ExportResult } from '../../src/notebook/export.js';
-import { ansiToHtml, applyCarriageReturns, escapeHtml, stripAnsi } from '../../src/notebook/html-ansi.js';
+import { exportCourse, findNotebooks, type ExportResult } from '../../src/notebook/export.js';
+import { ansiToHtml, applyCarriageReturns } from '../../src/notebook/html-ansi.js';
 import { MarkdownRenderer, slugify } from '../../src/notebook/html-markdown.js';
 import { MIME_ORDER, newOutputContext, pickMime, renderOutputs } from '../../src/notebook/html-output.js';
 import { cellDuration, formatDuration, notebookStatus, notebookTitle, renderNotebookPage } from '../../src/notebook/html-page.js';
@@ -16,11 +16,11 @@ import { copyFixtureCourse, FIXTURE_COURSE } from '../fixtures/export/load.js';
 const ESC = '\x1b';
 const bundle = readPlotlyBundle();
 
-function render(outputs: Output[]): string {
-  return renderOutputs(outputs, newOutputContext(new MarkdownRenderer()));
+function render(outputs: Output[], trusted = true): string {
+  return renderOutputs(outputs, newOutputContext(new MarkdownRenderer(), bundle, trusted));
 }
 
-function nb(cells: Cell[], metadata: Record<string, unknown> = {}): Notebook {
+function nb(cells: Cell[], metadata: Notebook['metadata'] = {}): Notebook {
   return { nbformat: 4, nbformat_minor: 5, metadata, cells };
 }
 
@@ -41,27 +41,28 @@ const plotlyOutput = (y: number[]): Output => ({
 });
 
 describe('ANSI and escaping', () => {
-  test('escapeHtml escapes the five HTML special characters', () => {
-    assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
-  });
-
-  test('ansiToHtml turns palette colours and bold into classes and escapes the text', () => {
+  test('ansiToHtml turns palette colours into Jupyter-style classes, bold into a style, and escapes the text', () => {
     assert.equal(ansiToHtml(`${ESC}[31mError${ESC}[0m <b>`), '<span class="ansi-red-fg">Error</span> &lt;b&gt;');
-    assert.equal(ansiToHtml(`${ESC}[1;92;44mok${ESC}[22mthin${ESC}[39;49m plain`), '<span class="ansi-green-intense-fg ansi-blue-bg ansi-bold">ok</span><span class="ansi-green-intense-fg ansi-blue-bg">thin</span> plain');
+    assert.equal(
+      ansiToHtml(`${ESC}[1;92;44mok${ESC}[22mthin${ESC}[39;49m plain`),
+      '<span style="font-weight:bold" class="ansi-bright-green-fg ansi-blue-bg">ok</span><span class="ansi-bright-green-fg ansi-blue-bg">thin</span> plain',
+    );
   });
 
   test('ansiToHtml writes 256-colour and 24-bit colours as inline rgb', () => {
-    assert.equal(ansiToHtml(`${ESC}[38;5;208mx`), '<span style="color: rgb(255,135,0)">x</span>');
-    assert.equal(ansiToHtml(`${ESC}[48;2;10;20;30my`), '<span style="background-color: rgb(10,20,30)">y</span>');
+    assert.equal(ansiToHtml(`${ESC}[38;5;208mx`), '<span style="color:rgb(255,135,0)">x</span>');
+    assert.equal(ansiToHtml(`${ESC}[48;2;10;20;30my`), '<span style="background-color:rgb(10,20,30)">y</span>');
     assert.equal(ansiToHtml(`${ESC}[38;5;1mz`), '<span class="ansi-red-fg">z</span>');
   });
 
-  test('ansiToHtml drops cursor moves, line erases and hyperlinks but keeps their text', () => {
-    assert.equal(ansiToHtml(`${ESC}[2K${ESC}[1Gdone ${ESC}]8;;http://x${ESC}\\link${ESC}]8;;${ESC}\\`), 'done link');
+  test('ansiToHtml drops cursor moves and line erases, keeps an https hyperlink and drops a javascript: one', () => {
+    assert.equal(ansiToHtml(`${ESC}[2K${ESC}[1Gdone ${ESC}]8;;https://x.org/a?b="c"${ESC}\\link${ESC}]8;;${ESC}\\`), 'done <a href="https://x.org/a?b=&quot;c&quot;">link</a>');
+    assert.equal(ansiToHtml(`${ESC}]8;;javascript:alert(1)${ESC}\\bad${ESC}]8;;${ESC}\\`), '');
   });
 
-  test('stripAnsi leaves only the text', () => {
-    assert.equal(stripAnsi(`${ESC}[0;31mTypeError${ESC}[0m: bad`), 'TypeError: bad');
+  test('the style of one text does not leak into the next', () => {
+    assert.equal(ansiToHtml(`${ESC}[31mred`), '<span class="ansi-red-fg">red</span>');
+    assert.equal(ansiToHtml('plain'), 'plain');
   });
 
   test('carriage returns overwrite the line and backspaces delete a character', () => {
@@ -89,7 +90,7 @@ describe('outputs', () => {
     assert.match(html, /<pre class="output-text">Tensor &lt;float32&gt;\n\[1, 2\]<\/pre>/);
   });
 
-  test('text/html is inserted as is, scripts included', () => {
+  test('text/html of a trusted notebook is inserted as is, scripts included', () => {
     const html = render([{ output_type: 'display_data', data: { 'text/html': '<table><tr><td>1</td></tr></table><script>window.x = 1 < 2;</script>', 'text/plain': 'table' }, metadata: {} }]);
     assert.ok(html.includes('<div class="output-html"><table><tr><td>1</td></tr></table><script>window.x = 1 < 2;</script></div>'));
   });
@@ -122,7 +123,7 @@ describe('outputs', () => {
     assert.match(html, /<div id="plot" class="plotly-figure"><\/div><script>\(function \(\) \{ var f = /);
     assert.match(html, /Plotly\.newPlot\("plot"/);
     assert.ok(!html.includes('</script><b>'));
-    assert.ok(html.includes('\\u003c/script>\\u003cb>'));
+    assert.ok(html.includes('\\u003c/script\\u003e\\u003cb\\u003e'), 'the one scriptJson of display/plotly escapes < and > alike');
     assert.equal(context.needsPlotly, true);
   });
 
@@ -142,7 +143,58 @@ describe('outputs', () => {
     const expected = ['application/vnd.plotly.v1+json', 'text/html', 'image/svg+xml', 'image/png', 'text/markdown', 'text/plain'];
     assert.deepEqual(order.filter((m) => expected.includes(m)), expected);
     assert.equal(pickMime({ 'text/plain': 'a', 'image/png': 'b' }), 'image/png');
-    assert.equal(pickMime({ 'application/x-unknown': 1 }), undefined);
+    assert.equal(pickMime({ 'application/x-unknown': 'x' }), undefined);
+  });
+});
+
+describe('what a notebook cannot carry into the page', () => {
+  test('an image output that is not base64 is not written into src, and says so', () => {
+    const context = newOutputContext(new MarkdownRenderer(), bundle, true);
+    const html = renderOutputs([{ output_type: 'display_data', data: { 'image/png': 'iVBOR" onerror="alert(1)' }, metadata: {} }], context);
+    assert.ok(!html.includes('onerror'), html);
+    assert.match(html, /This image\/png output is not valid base64 and is not shown/);
+    assert.match(context.warnings.join('\n'), /image\/png output is not base64 \(it starts "iVBOR\\" onerror/);
+  });
+
+  test('markdown keeps tables, images, code and anchors but loses script, event handlers and javascript: links', () => {
+    const md = new MarkdownRenderer();
+    const html = md.render('# T <img src="x" onerror="alert(1)">\n\n<script>alert(2)</script>\n\n[a](javascript:alert(3)) <a href="javascript:alert(4)">b</a>\n\n![i](data:image/png;base64,iVBORw==)\n\n| a |\n| - |\n| 1 |\n\n$x^2$\n');
+    for (const bad of ['onerror', '<script', 'javascript:', 'alert(']) assert.ok(!html.includes(bad), `${bad} in ${html}`);
+    assert.match(html, /<h1 id="t">T <img src="x"><a class="anchor" href="#t"/);
+    assert.match(html, /<img src="data:image\/png;base64,iVBORw==" alt="i">/);
+    assert.match(html, /<td>1<\/td>/);
+    assert.match(html, /\$x\^2\$/);
+  });
+
+  test('headings named like document properties keep their anchors; other clobbering ids and names go', () => {
+    const html = new MarkdownRenderer().render('## Title\n\n## Images\n\n<img name="currentScript" id="cookie" src="x">');
+    assert.match(html, /<h2 id="title">Title<a class="anchor" href="#title"/);
+    assert.match(html, /<h2 id="images">/);
+    assert.match(html, /<img src="x">/);
+  });
+
+  test('a title carries no markup that runs script into the page or the index', () => {
+    const title = notebookTitle(nb([mdCell('# Intro <img src=x onerror="alert(1)"> & more\n\n> sub <svg onload="alert(2)"></svg>')]), 'f');
+    assert.equal(title.title, 'Intro  & more');
+    assert.ok(!title.titleHtml.includes('onerror') && !(title.subtitleHtml ?? '').includes('onload'), JSON.stringify(title));
+  });
+
+  test('an untrusted notebook shows its HTML sanitized and passes over its JavaScript; a trusted one runs both', () => {
+    const outputs: Output[] = [
+      { output_type: 'display_data', data: { 'text/html': '<b>hi</b><script>alert(1)</script>' }, metadata: {} },
+      { output_type: 'display_data', data: { 'application/javascript': 'element.textContent = 1', 'text/plain': 'js' }, metadata: {} },
+      { output_type: 'display_data', data: { 'application/javascript': 'alert(2)' }, metadata: {} },
+    ];
+    const untrusted = newOutputContext(new MarkdownRenderer(), bundle, false);
+    const shown = renderOutputs(outputs, untrusted);
+    assert.ok(!shown.includes('<script') && !shown.includes('alert('), shown);
+    assert.match(shown, /<div class="output-html"><b>hi<\/b><\/div>/);
+    assert.match(shown, /<pre class="output-text">js<\/pre>/);
+    assert.match(shown, /not shown: the notebook is not trusted/);
+    assert.equal(untrusted.untrustedOutputs, 3);
+    const trusted = renderOutputs(outputs, newOutputContext(new MarkdownRenderer(), bundle, true));
+    assert.match(trusted, /<script>alert\(1\)<\/script>/);
+    assert.match(trusted, /<div class="output-javascript"><\/div><script>\(function \(element\) \{\nelement\.textContent = 1\n\}\)\(document\.currentScript\.previousElementSibling\);<\/script>/);
   });
 });
 
@@ -154,7 +206,7 @@ describe('markdown', () => {
     assert.match(html, /<h2 id="loss">/);
     assert.match(html, /<h2 id="loss-1">/);
     assert.match(html, /<table>\n<thead>\n<tr>\n<th>a<\/th>/);
-    assert.match(html, /<span class="hljs-string">&quot;&lt;b&gt;&quot;<\/span>/);
+    assert.match(html, /<span class="hljs-string">"&lt;b&gt;"<\/span>/);
     assert.equal(slugify('Step 3: `zero_grad()` & backward!'), 'step-3-zero_grad--backward');
   });
 
@@ -194,7 +246,7 @@ describe('plotly.js in pages', () => {
   const waiting: Output = { output_type: 'display_data', data: { 'text/html': '<div id="w"></div><script>(function d(){ if (window.Plotly) window.Plotly.newPlot("w", []); else setTimeout(d, 25); })();</script>' }, metadata: {} };
 
   test('plotly.js appears once per page with several figures and outputs that embedded it', () => {
-    const page = renderNotebookPage(nb([codeCell([embedded(1)]), codeCell([plotlyOutput([1, 2]), plotlyOutput([3])]), codeCell([embedded(2), waiting])]));
+    const page = renderNotebookPage(nb([codeCell([embedded(1)]), codeCell([plotlyOutput([1, 2]), plotlyOutput([3])]), codeCell([embedded(2), waiting])]), { trusted: true });
     assert.equal(countPlotlyBundles(page.html), 1);
     assert.equal(page.html.split(bundle).length - 1, 1);
     assert.equal(page.html.match(/data-trainbook-plotly/g)?.length, 1);
@@ -206,7 +258,7 @@ describe('plotly.js in pages', () => {
   });
 
   test('an output that only draws with window.Plotly still gets plotly.js in the page', () => {
-    const page = renderNotebookPage(nb([codeCell([waiting])]));
+    const page = renderNotebookPage(nb([codeCell([waiting])]), { trusted: true });
     assert.equal(page.hasPlotly, true);
     assert.equal(countPlotlyBundles(page.html), 1);
   });
@@ -304,7 +356,7 @@ describe('exportCourse and the CLI', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tb-export-'));
     copyFixtureCourse(join(dir, 'in'));
-    result = await exportCourse([join(dir, 'in')], { outDir: join(dir, 'out'), title: 'Fixture <course>', ipynb: true, sections: ['iris'] });
+    result = await exportCourse([join(dir, 'in')], { outDir: join(dir, 'out'), title: 'Fixture <course>', ipynb: true, sections: ['iris'], trust: true });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -410,23 +462,5 @@ describe('exportCourse and the CLI', () => {
     await assert.rejects(exportCourse([join(dir, 'in')], { outDir: join(dir, 'guided'), course: guidePath }), /course\.json: no section "iris"; the guide has "ag-news"/);
     writeFileSync(guidePath, JSON.stringify({ ...guide, audience: '' }));
     await assert.rejects(exportCourse([join(dir, 'in')], { outDir: join(dir, 'guided'), course: guidePath }), /course\.json: audience is "", expected a non-empty string/);
-  });
-
-  test('exportCommand exits 2 on bad arguments and 1 on unreadable notebooks, naming the file', async () => {
-    const errors: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => errors.push(String(chunk)) > 0) as typeof process.stderr.write;
-    try {
-      assert.equal(await exportCommand([join(dir, 'in')]), 2);
-      assert.match(errors.join(''), /--out <dir> is required/);
-      assert.equal(await exportCommand(['--out', join(dir, 'x'), '--bogus']), 2);
-      assert.equal(await exportCommand([join(dir, 'missing'), '--out', join(dir, 'x')]), 1);
-      assert.match(errors.join(''), /missing: no such file or folder/);
-      writeFileSync(join(dir, 'broken.ipynb'), '{"nbformat": 3, "cells": []}');
-      assert.equal(await exportCommand([join(dir, 'broken.ipynb'), '--out', join(dir, 'x')]), 1);
-      assert.match(errors.join(''), /broken\.ipynb: nbformat is 3, expected 4/);
-    } finally {
-      process.stderr.write = write;
-    }
   });
 });

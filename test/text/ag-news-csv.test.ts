@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agNewsText, loadAgNews, parseAgNewsCsv, parseCsvRecords, readAgNewsCsv } from '../../src/text/ag-news-csv.js';
+import { agNewsText, loadAgNews, parseAgNewsCsv, readAgNewsCsv } from '../../src/text/ag-news-csv.js';
 
 test('readAgNewsCsv reads the 7,600 shipped test rows, 1,900 per class', () => {
   const rows = readAgNewsCsv('data/ag_news/test.csv');
@@ -20,20 +20,21 @@ test('readAgNewsCsv reads the 7,600 shipped test rows, 1,900 per class', () => {
 });
 
 test('quoted fields keep commas, doubled quotes, backslashes and line breaks', () => {
-  const rows = parseAgNewsCsv('"1","A, B ""quoted""","line\\nbreak \\$5, ok"\n2,plain,"multi\nline"\r\n"3","x"y,z\n');
+  const rows = parseAgNewsCsv('"1","A, B ""quoted""","line\\nbreak \\$5, ok"\n2,plain,"multi\nline"\n"3","back\\slash \\\\ kept","\\"\n');
   assert.deepEqual(rows, [
     { label: 1, title: 'A, B "quoted"', description: 'line\\nbreak \\$5, ok' },
     { label: 2, title: 'plain', description: 'multi\nline' },
-    { label: 3, title: 'xy', description: 'z' },
+    { label: 3, title: 'back\\slash \\\\ kept', description: '\\' },
   ]);
 });
 
-test('parseCsvRecords reports the line each record starts on', () => {
-  const records = parseCsvRecords('"a","b\nc"\nd,e\n');
-  assert.deepEqual(records, [
-    { line: 1, fields: ['a', 'b\nc'] },
-    { line: 3, fields: ['d', 'e'] },
-  ]);
+test('errors name the line a record starts on, after records that span lines', () => {
+  assert.throws(() => parseAgNewsCsv('"1","a","b\nc"\n"2","d"\n', 'f.csv'), /^Error: f\.csv line 3: found 2 fields/);
+  assert.throws(() => parseAgNewsCsv('1,a,b\r\n2,"c\r\nd",e\r\n9,f,g\r\n', 'crlf.csv'), /crlf\.csv line 4: class "9"/);
+});
+
+test('text after a closing quote is an error naming file and line', () => {
+  assert.throws(() => parseAgNewsCsv('"1","t","d"\n"3","x"y,z\n', 'q.csv'), /q\.csv line 2: a closing quote is followed by more text/);
 });
 
 test('a row with the wrong number of fields is an error naming file and line', () => {

@@ -18,7 +18,7 @@ import { TextClassificationModel } from '../../src/text/text-classification-mode
 import { clipGradNorm } from '../../src/train/clip-grad-norm.js';
 import { StepLR } from '../../src/train/step-lr.js';
 import { crossEntropyLoss } from '../../src/train/losses.js';
-import { sparseTrainStep } from '../../src/text/sparse-step.js';
+import { sparseTrainBatch } from '../../src/text/sparse-train-batch.js';
 
 interface Golden {
   setup: { numSteps: number; batchSize: number; stepsPerEpoch: number; numVal: number; maxTokens: number; lr: number; clip: number; embedDim: number; numClass: number };
@@ -54,7 +54,7 @@ const variants = [
 ] as const;
 
 for (const { backend, sparse } of variants) {
-  const stepName = sparse ? 'sparseTrainStep' : 'the dense step';
+  const stepName = sparse ? 'sparseTrainBatch' : 'the dense step';
   test(`50 training steps of ${stepName} with clipping and StepLR give PyTorch's losses within 1e-4 on ${backend}`, async () => {
     await tf.setBackend(backend);
     const model = new TextClassificationModel(vocab.length, setup.embedDim, setup.numClass);
@@ -85,7 +85,7 @@ for (const { backend, sparse } of variants) {
       const rows = golden.trainRows.slice(step * setup.batchSize, (step + 1) * setup.batchSize);
       const [labels, text, offsets] = collateBatch(rows.map((i) => data.get(i)));
       if (sparse) {
-        losses.push(sparseTrainStep(model, [labels, text, offsets], { optimizer, lossFn: crossEntropyLoss, maxNorm: setup.clip }));
+        losses.push(sparseTrainBatch(model, [labels, text, offsets], { optimizer, lossFn: crossEntropyLoss, maxNorm: setup.clip }));
         norms.push(golden.gradNorms[step]);
         tf.dispose([labels, text, offsets]);
       }

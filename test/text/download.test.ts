@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AG_NEWS_BASE_URL, downloadAgNews, md5File } from '../../src/text/download.js';
-import { downloadCommand } from '../../src/text/download-cli.js';
+import { downloadCommand } from '../../src/cli/download-command.js';
+import { UsageError } from '../../src/cli/args.js';
 
 // A loopback server: /good/test.csv is the real file, /good/train.csv a corrupted copy (one byte
 // changed), /cut/test.csv stops halfway, anything else is 404.
@@ -76,7 +77,7 @@ test('a file with the wrong md5 on disk is downloaded again', async () => {
   assert.ok(lines[0].includes('differs from d52ea96a97a2d943681189a97654912d'));
 });
 
-test('the download command parses its flags and returns an exit code', async () => {
+test('the download command parses its flags, returns an exit code and refuses a bad command line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'agdl-'));
   const out: string[] = [];
   const err: string[] = [];
@@ -84,8 +85,9 @@ test('the download command parses its flags and returns an exit code', async () 
   assert.ok(existsSync(join(dir, 'test.csv')));
   assert.equal(await downloadCommand(['ag-news', '--dir', dir, '--base-url', `${base}/good`], quiet, (l) => err.push(l)), 1);
   assert.match(err.at(-1) ?? '', /expected md5 b1a00f826fdfbd249f79597b59e1dc12/);
-  assert.equal(await downloadCommand(['ag-news', '--split', 'valid'], quiet, (l) => err.push(l)), 2);
-  assert.equal(await downloadCommand(['imdb'], quiet, (l) => err.push(l)), 2);
+  await assert.rejects(downloadCommand(['ag-news', '--split', 'valid'], quiet, quiet), (e) => e instanceof UsageError && /--split is "valid", expected train or test/.test(e.message));
+  await assert.rejects(downloadCommand(['imdb'], quiet, quiet), (e) => e instanceof UsageError && /"imdb" given, expected "ag-news"/.test(e.message));
+  await assert.rejects(downloadCommand(['ag-news', '--dri', dir], quiet, quiet), (e) => e instanceof UsageError && /unknown option "--dri"/.test(e.message));
   assert.equal(await downloadCommand(['ag-news', '--help'], (l) => out.push(l), quiet), 0);
   assert.ok(out.at(-1)?.includes(AG_NEWS_BASE_URL));
 });

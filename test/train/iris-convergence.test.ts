@@ -5,14 +5,15 @@
 // validation accuracy 0.967 on 9 seeds and 1.000 on one, test accuracy 1.000 on all ten.
 // Regenerate with: python3 test/golden/iris/make_convergence.py
 //
-// Two checks:
+// Three checks:
 // 1. Replay: tfjs started from PyTorch's weights and fed PyTorch's batch order follows PyTorch's
 //    run for 30 epochs (float32 drift stays small, accuracies agree).
-// 2. Own randomness, through the cell library (TensorDataset, Subset, DataLoader with a seed,
-//    trainStep, valStep): tfjs with its own seeded initial weights (PyTorch's nn.Linear
-//    distribution) and shuffling also reaches >= 0.9 validation accuracy after 30 epochs.
-// 3. The course's own setup (notebook 07: randomSplit seed 20, DataLoader seed 0, PyTorch's Linear init
-//    as seeded tfjs initializers, tf.train.adam(1e-3)) reaches >= 0.9 after 30 epochs.
+// 2. Through the cell library (TensorDataset, Subset, DataLoader, trainStep, valStep), drawing
+//    from `new TorchGenerator(seed)` as PyTorch draws after `torch.manual_seed(seed)`
+//    (torchLinearInit, then the shuffled loader): PyTorch's initial weights and batch orders,
+//    exactly, and PyTorch's accuracies.
+// 3. The course's own setup (notebook 07: randomSplit with TorchGenerator(20), the model and the
+//    loader from TorchGenerator(0), tf.train.adam(1e-3) with tfjs's epsilon) reaches >= 0.9 after 30 epochs.
 // By default a few seeds run (seconds); IRIS_ALL_SEEDS=1 runs seeds 0-9 and prints the spread.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +26,8 @@ import { randomSplit } from '../../src/data/random-split.js';
 import { TensorDataset } from '../../src/data/tensor-dataset.js';
 import { crossEntropyLoss } from '../../src/train/losses.js';
 import { trainStep, valStep } from '../../src/train/steps.js';
+import { torchLinearInit } from '../../src/train/linear-init.js';
+import { TorchGenerator } from '../../src/data/torch-generator.js';
 
 interface LayerParams {
   weight: number[][]; // [out, in], PyTorch layout
@@ -93,23 +96,14 @@ function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
 }
 
 /** Linear(4,16) -> Linear(16,8) -> Linear(8,3) with no activation. */
-function buildModel(init: { params: LayerParams[] } | { seed: number }): tf.Sequential {
+function buildModel(init: { params: LayerParams[] } | { generator: TorchGenerator }): tf.Sequential {
   const units = [16, 8, 3];
-  const fanIns = [4, 16, 8];
   const model = tf.sequential({
-    layers: units.map((u, i) => {
-      if ('params' in init) return tf.layers.dense({ units: u, ...(i === 0 ? { inputShape: [4] } : {}) });
-      // PyTorch's nn.Linear default: weight and bias uniform in +-1/sqrt(fan_in), here seeded.
-      const bound = 1 / Math.sqrt(fanIns[i]);
-      return tf.layers.dense({
-        units: u,
-        ...(i === 0 ? { inputShape: [4] } : {}),
-        kernelInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: init.seed * 10 + 2 * i }),
-        biasInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: init.seed * 10 + 2 * i + 1 }),
-      });
-    }),
+    layers: units.map((u, i) => tf.layers.dense({ units: u, ...(i === 0 ? { inputShape: [4] } : {}) })),
   });
-  if ('params' in init) {
+  if ('generator' in init) {
+    torchLinearInit(model, { generator: init.generator }); // PyTorch's nn.Linear default, PyTorch's numbers
+  } else {
     model.layers.forEach((layer, i) => {
       const { weight, bias } = init.params[i];
       tf.tidy(() => layer.setWeights([tf.tensor2d(weight).transpose(), tf.tensor1d(bias)]));
@@ -209,23 +203,37 @@ describe(`Iris over ${NUM_EPOCHS} shuffled epochs against PyTorch ${convergence.
   });
 
   const ownSeeds = ALL_SEEDS ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] : [0, 1, 2];
-  test(`through the cell library, with its own seeded weights and shuffling, tfjs reaches >= 0.9 validation accuracy after ${NUM_EPOCHS} epochs (seeds ${ownSeeds.join(', ')})`, async (t) => {
+  test(`through the cell library, drawing from new TorchGenerator(seed), the run starts from PyTorch's weights, visits PyTorch's batches and ends at PyTorch's accuracies (seeds ${ownSeeds.join(', ')})`, async (t) => {
     const before = tf.memory().numTensors;
     const dataset = new TensorDataset(tf.tensor2d(iris.features), tf.tensor1d(iris.labels, 'int32'));
-    const valLoader = new DataLoader(new Subset(dataset, split.val), { batchSize });
     const testLoader = new DataLoader(new Subset(dataset, split.test), { batchSize });
     const after5: number[] = [];
     const after30: number[] = [];
     const tests: number[] = [];
     for (const seed of ownSeeds) {
-      const trainLoader = new DataLoader(new Subset(dataset, split.train), { batchSize, shuffle: true, seed });
-      const model = buildModel({ seed });
+      const golden = convergence.runs.find((r) => r.seed === seed);
+      assert.ok(golden !== undefined, `seed ${seed} missing from convergence.json`);
+      const generator = new TorchGenerator(seed); // torch.manual_seed(seed)
+      const model = buildModel({ generator });
+      const initial = model.layers.map((layer) => layer.getWeights().map((w) => Array.from(w.dataSync())));
+      golden.initialParams.forEach(({ weight, bias }, i) => {
+        assert.deepEqual(initial[i]?.[0], weight[0]?.map((_, col) => weight.map((row) => row[col])).flat(), `seed ${seed}: layer ${i} kernel differs from PyTorch's initial weight`);
+        assert.deepEqual(initial[i]?.[1], bias, `seed ${seed}: layer ${i} bias differs from PyTorch's`);
+      });
+      const trainLoader = new DataLoader(new Subset(dataset, split.train), { batchSize, shuffle: true, generator });
+      // PyTorch's validation loader draws a seed from the default generator too, every epoch
+      const valLoader = new DataLoader(new Subset(dataset, split.val), { batchSize, generator });
       const optimizer = tf.train.adam(lr, 0.9, 0.999, 1e-8);
       for (let epoch = 0; epoch < NUM_EPOCHS; epoch++) {
+        const rows = trainLoader.peekOrder().map((i) => split.train[i]);
+        assert.deepEqual(rows, golden.epochs[epoch]?.trainOrder, `seed ${seed}, epoch ${epoch}: the loader's order differs from PyTorch's`);
         await trainStep(model, trainLoader, { lossFn: crossEntropyLoss, optimizer });
-        if (epoch === 4) after5.push((await valStep(model, valLoader, { lossFn: crossEntropyLoss })).accuracy);
+        const val = await valStep(model, valLoader, { lossFn: crossEntropyLoss }); // every epoch, as PyTorch's run
+        if (epoch === 4) after5.push(val.accuracy);
+        if (epoch === NUM_EPOCHS - 1) after30.push(val.accuracy);
       }
-      after30.push((await valStep(model, valLoader, { lossFn: crossEntropyLoss })).accuracy);
+      const finalVal = after30[after30.length - 1];
+      assert.equal(finalVal, golden.epochs[NUM_EPOCHS - 1]?.valAccuracy, `seed ${seed}: final validation accuracy differs from PyTorch's`);
       tests.push((await valStep(model, testLoader, { lossFn: crossEntropyLoss })).accuracy);
       model.dispose();
       optimizer.dispose();
@@ -239,23 +247,18 @@ describe(`Iris over ${NUM_EPOCHS} shuffled epochs against PyTorch ${convergence.
   });
 
   const courseSeeds = ALL_SEEDS ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] : [0, 1];
-  test(`the course's notebook-07 setup (PyTorch's Linear init as tfjs initializers, tfjs Adam defaults, model seeds 0 and 1) reaches >= 0.9 validation accuracy after ${NUM_EPOCHS} epochs`, async (t) => {
+  test(`the course's notebook-07 setup (PyTorch's split, weights and shuffles from TorchGenerator, tfjs Adam defaults, seeds 0 and 1) reaches >= 0.9 validation accuracy after ${NUM_EPOCHS} epochs`, async (t) => {
     const before = tf.memory().numTensors;
     const dataset = new TensorDataset(tf.tensor2d(iris.features), tf.tensor1d(iris.labels, 'int32'));
-    const [trainData, valData, testData] = randomSplit(dataset, [0.7, 0.2, 0.1], { seed: 20 });
+    const [trainData, valData, testData] = randomSplit(dataset, [0.7, 0.2, 0.1], { generator: new TorchGenerator(20) });
     const valLoader = new DataLoader(valData, { batchSize });
     const testLoader = new DataLoader(testData, { batchSize });
     const after30: number[] = [];
     const tests: number[] = [];
     for (const seed of courseSeeds) {
-      const trainLoader = new DataLoader(trainData, { batchSize, shuffle: true, seed: 0 });
-      // notebook 04's model: PyTorch's nn.Linear rule written as tfjs initializers
-      const linear = (inputs: number, units: number, layerSeed: number) => {
-        const bound = 1 / Math.sqrt(inputs);
-        const uniform = (s: number) => tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: s });
-        return tf.layers.dense({ inputShape: [inputs], units, kernelInitializer: uniform(layerSeed), biasInitializer: uniform(layerSeed + 1) });
-      };
-      const model = tf.sequential({ layers: [linear(4, 16, 100 * seed), linear(16, 8, 100 * seed + 2), linear(8, 3, 100 * seed + 4)] });
+      const generator = new TorchGenerator(seed); // notebook 04: torch.manual_seed(seed), the model, then the loader
+      const model = buildModel({ generator });
+      const trainLoader = new DataLoader(trainData, { batchSize, shuffle: true, generator });
       const optimizer = tf.train.adam(1e-3);
       for (let epoch = 0; epoch < NUM_EPOCHS; epoch++) {
         await trainStep(model, trainLoader, { lossFn: crossEntropyLoss, optimizer });

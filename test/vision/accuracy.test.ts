@@ -7,8 +7,9 @@ import { DataLoader } from '../../src/data/data-loader.js';
 import { Subset } from '../../src/data/dataset.js';
 import type { TensorDataset } from '../../src/data/tensor-dataset.js';
 import { loadFashionMNIST } from '../../src/vision/fashion-mnist.js';
-import { torchLinearInit } from '../../src/vision/linear-init.js';
-import { useFastWasmKernels } from '../../src/train/wasm-kernels.js';
+import { torchLinearInit } from '../../src/train/linear-init.js';
+import { TorchGenerator } from '../../src/data/torch-generator.js';
+import { useFastWasmKernels } from '../../src/patches/tfjs-wasm-kernels.js';
 import { SLOW_TESTS } from '../slow.js';
 
 // Golden accuracies from PyTorch 2.13 with the same initial weights and the same batches:
@@ -39,7 +40,7 @@ async function run(trainData: Images | Subset<[tf.Tensor2D, tf.Scalar]>, testDat
       tf.layers.dense({ units: 10 }),
     ],
   });
-  torchLinearInit(model, { seed: 0 });
+  torchLinearInit(model, { generator: new TorchGenerator(0) }); // torch.manual_seed(0), then the model
   const optimizer = momentum === 0 ? tf.train.sgd(1e-3) : tf.train.momentum(1e-3, momentum);
   const trainLoader = new DataLoader(trainData, { batchSize: 64 });
   const testLoader = new DataLoader(testData, { batchSize: 64 });

@@ -117,6 +117,21 @@ describe('readFashionMNIST on crafted files', () => {
   });
 
   it('reports a missing file with its path', () => {
-    assert.throws(() => readFashionMNIST(dir, { train: false }), /ENOENT.*t10k-images-idx3-ubyte\.gz/);
+    assert.throws(() => readFashionMNIST(dir, { train: false }), /readIdx: file not found: .*t10k-images-idx3-ubyte\.gz/);
+  });
+});
+
+describe('a missing IDX file', () => {
+  it('is an error naming the file, where it was looked for and where the course keeps the data, not a raw ENOENT', () => {
+    assert.throws(() => readIdx(join(tmpdir(), 'trainbook-no-such-file-idx1-ubyte.gz')), (error: Error) => {
+      assert.doesNotMatch(error.message, /ENOENT/);
+      assert.match(error.message, /readIdx: file not found: .*trainbook-no-such-file-idx1-ubyte\.gz \(looked for .*; working directory /);
+      assert.match(error.message, /data\/fashion-mnist/);
+      return true;
+    });
+  });
+
+  it('names the Fashion-MNIST file that is missing from the folder given', () => {
+    assert.throws(() => readFashionMNIST('no/such/folder', { train: false }), /readIdx: file not found: no\/such\/folder\/t10k-images-idx3-ubyte\.gz/);
   });
 });

@@ -4,12 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { torchLinearInit } from '../../src/vision/linear-init.js';
+import { torchLinearInit } from '../../src/train/linear-init.js';
+import { TorchGenerator } from '../../src/data/torch-generator.js';
 
 // Golden numbers from PyTorch 2.13: test/golden/fashion-mnist/step_losses.py (same init, same data).
 export const golden = JSON.parse(
   readFileSync(new URL('../golden/fashion-mnist/step-losses.json', import.meta.url), 'utf8'),
-) as { 'sgd_lr_1e-3': number[]; 'sgd_lr_1e-3_momentum_0.9': number[]; initial_weights_check: Record<string, number> };
+) as { 'sgd_lr_1e-3': number[]; 'sgd_lr_1e-3_momentum_0.9': number[]; initial_weights_check: Record<string, number> & { next_uniform: number[] } };
 export const dataDir = new URL('../../data/fashion-mnist', import.meta.url).pathname;
 export const steps = 50;
 export const batchSize = 64;
@@ -38,7 +39,7 @@ export function trainLosses(
   lossFn: (logits: tf.Tensor2D, targets: tf.Tensor1D) => tf.Scalar = notebookLossFn,
 ): number[] {
   const model = buildModel();
-  torchLinearInit(model, { seed: 0 });
+  torchLinearInit(model, { generator: new TorchGenerator(0) }); // torch.manual_seed(0), then the model
   const losses: number[] = [];
   for (let step = 0; step < steps; step++) {
     const start = step * batchSize;

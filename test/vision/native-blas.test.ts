@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFashionMNIST } from '../../src/vision/fashion-mnist.js';
 import { loadNativeBlas } from '../../src/train/native-blas.js';
-import { useFastWasmKernels } from '../../src/train/wasm-kernels.js';
+import { useFastWasmKernels } from '../../src/patches/tfjs-wasm-kernels.js';
 import { batchSize, dataDir, golden, maxAbsDiff, steps, trainLosses } from './mlp-parity.js';
 
 const native = loadNativeBlas();

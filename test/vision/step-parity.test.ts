@@ -4,8 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { crossEntropyLoss } from '../../src/train/losses.js';
 import { readFashionMNIST } from '../../src/vision/fashion-mnist.js';
-import { lcgUniform, torchLinearInit } from '../../src/vision/linear-init.js';
-import { useFastWasmKernels } from '../../src/train/wasm-kernels.js';
+import { torchLinearInit } from '../../src/train/linear-init.js';
+import { TorchGenerator } from '../../src/data/torch-generator.js';
+import { useFastWasmKernels } from '../../src/patches/tfjs-wasm-kernels.js';
 import { batchSize, buildModel, dataDir, golden, maxAbsDiff, steps, trainLosses } from './mlp-parity.js';
 
 describe('Fashion-MNIST MLP step parity with PyTorch (wasm backend)', () => {
@@ -16,9 +17,10 @@ describe('Fashion-MNIST MLP step parity with PyTorch (wasm backend)', () => {
     data = readFashionMNIST(dataDir, { train: true, maxExamples: steps * batchSize });
   });
 
-  it('lcgUniform gives the numbers lcg.py gives (first values of the init, bit for bit)', () => {
+  it("torchLinearInit after new TorchGenerator(0) draws PyTorch's nn.Linear weights after torch.manual_seed(0), bit for bit", () => {
     const model = buildModel();
-    torchLinearInit(model, { seed: 0 });
+    const generator = new TorchGenerator(0);
+    assert.equal(torchLinearInit(model, { generator }), 3);
     const [w1, b1, w2, , w3, b3] = model.getWeights().map((t) => t.dataSync());
     const check = golden.initial_weights_check;
     assert.equal(w1?.[0], check['w1[0,0]']); // kernel [in, out]: PyTorch's w1[o, i] is at i * 512 + o
@@ -29,8 +31,9 @@ describe('Fashion-MNIST MLP step parity with PyTorch (wasm backend)', () => {
     assert.equal(b3?.[9], check['b3[9]']);
     const sumW2 = (w2 as Float32Array).reduce((s, v) => s + v, 0);
     assert.ok(Math.abs(sumW2 - (check.sum_w2 as number)) < 1e-6, `sum of w2 is ${sumW2}`);
+    assert.deepEqual(Array.from(generator.uniform(3)), check.next_uniform, 'the generator advanced as far as PyTorch\'s');
     model.dispose();
-    assert.throws(() => lcgUniform(1, -1), /seed is -1/);
+    assert.throws(() => torchLinearInit(buildModel(), { seed: 0, generator }), /got both seed and generator/);
   });
 
   it('reproduces the first 50 SGD (lr 1e-3) losses within 1e-4', () => {

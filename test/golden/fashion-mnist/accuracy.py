@@ -2,9 +2,9 @@
 
 The tutorial's loop (seed 004): Flatten, Linear(784,512), ReLU, Linear(512,512), ReLU,
 Linear(512,10); batch 64, no shuffling (the tutorial's DataLoader(training_data, batch_size=64));
-CrossEntropyLoss; SGD lr 1e-3 without and with momentum 0.9. Initial weights from
-torch_linear_init(seed 0), the numbers trainbook's torchLinearInit gives, so both sides start from
-the same model.
+CrossEntropyLoss; SGD lr 1e-3 without and with momentum 0.9. The model is built right after
+torch.manual_seed(0) with PyTorch's default nn.Linear initialisation; trainbook's torchLinearInit
+with new TorchGenerator(0) draws the same numbers, so both sides start from the same model.
 
 - quick: the first 2,000 training images, 1 epoch, tested on all 10,000 test images.
 - full:  all 60,000 training images, 5 epochs (accuracy after each epoch).
@@ -18,8 +18,6 @@ import os
 import numpy as np
 import torch
 from torch import nn
-
-from lcg import torch_linear_init
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, '..', '..', '..', 'data', 'fashion-mnist')
@@ -51,8 +49,8 @@ def test(model, loss_fn, batch=64):
 
 
 def run(momentum, num_train, epochs, batch=64):
+    torch.manual_seed(0)
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
-    torch_linear_init(model, 0)
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=momentum)
     results = []

@@ -1,8 +1,8 @@
 """Golden per-step losses for test/vision/step-parity.test.ts.
 
 The tutorial's Fashion-MNIST MLP (Flatten, Linear(784,512), ReLU, Linear(512,512), ReLU,
-Linear(512,10)), initialised with torch_linear_init(seed 0) (the same numbers as trainbook's
-torchLinearInit), trained on the first 50 * 64 training images in file order (no shuffling),
+Linear(512,10)), built right after torch.manual_seed(0) with PyTorch's default nn.Linear
+initialisation (trainbook's torchLinearInit with new TorchGenerator(0) draws the same numbers), trained on the first 50 * 64 training images in file order (no shuffling),
 batch 64, CrossEntropyLoss, for 50 steps with SGD lr 1e-3 and, from the same start, with SGD lr
 1e-3 momentum 0.9. Writes step-losses.json next to this file.
 
@@ -15,8 +15,6 @@ import os
 import numpy as np
 import torch
 from torch import nn
-
-from lcg import torch_linear_init
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, '..', '..', '..', 'data', 'fashion-mnist')
@@ -36,11 +34,13 @@ x_all = torch.from_numpy(images.astype(np.float32)) / 255  # ToTensor's scaling,
 y_all = torch.from_numpy(labels.astype(np.int64))
 
 
+def build():
+    torch.manual_seed(SEED)
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+
+
 def run(momentum):
-    model = nn.Sequential(
-        nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10)
-    )
-    torch_linear_init(model, SEED)
+    model = build()
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=momentum)
     losses = []
@@ -58,14 +58,13 @@ def run(momentum):
 sgd, model = run(0.0)
 momentum, _ = run(0.9)
 out = {
-    'description': 'losses of the first 50 steps, first 3,200 training images unshuffled, batch 64, torchLinearInit seed 0',
+    'description': 'losses of the first 50 steps, first 3,200 training images unshuffled, batch 64, model built after torch.manual_seed(0)',
     'torch': torch.__version__,
     'sgd_lr_1e-3': sgd,
     'sgd_lr_1e-3_momentum_0.9': momentum,
 }
-# the initial values the LCG gives, to check the init on its own
-init_model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
-torch_linear_init(init_model, SEED)
+# PyTorch's initial values, to check the init on its own
+init_model = build()
 out['initial_weights_check'] = {
     'w1[0,0]': init_model[1].weight[0, 0].item(),
     'w1[0,1]': init_model[1].weight[0, 1].item(),
@@ -74,6 +73,7 @@ out['initial_weights_check'] = {
     'w3[9,511]': init_model[5].weight[9, 511].item(),
     'b3[9]': init_model[5].bias[9].item(),
     'sum_w2': init_model[3].weight.detach().double().sum().item(),
+    'next_uniform': torch.empty(3).uniform_().tolist(),  # the default generator's next draws after the model
 }
 with open(os.path.join(HERE, 'step-losses.json'), 'w') as f:
     json.dump(out, f, indent=1)

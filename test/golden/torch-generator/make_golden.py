@@ -43,7 +43,7 @@ def main():
             entry["uniform"].append({"from": low, "to": high, "values": values})
 
         entry["normal"] = []
-        for count in (16, 37, 700):
+        for count in (1, 3, 15, 16, 37, 700):
             torch.manual_seed(seed)
             values = torch.empty(count).normal_().tolist()
             entry["normal"].append({"count": count, "values": values, "next": torch.empty(3).uniform_().tolist()})

@@ -8,8 +8,8 @@ import { clipGradNorm } from '../train/clip-grad-norm.js';
 import type { TextBatch } from './collate.js';
 import type { TextClassificationModel } from './text-classification-model.js';
 
-/** Options of {@link sparseTrainStep}. */
-export interface SparseTrainStepOptions {
+/** Options of {@link sparseTrainBatch}. */
+export interface SparseTrainBatchOptions {
   /** A plain `tf.train.sgd` optimizer; its current learning rate is used (so `StepLR` works). */
   optimizer: tf.SGDOptimizer;
   /** Loss of `[batch, numClass]` scores against `[batch]` int32 labels, e.g. `crossEntropyLoss`. */
@@ -42,8 +42,8 @@ export function touchedRows(ids: ArrayLike<number>): { unique: number[]; local: 
 }
 
 /**
- * One SGD training step of a {@link TextClassificationModel} that updates only the embedding rows
- * of the tokens in the batch. Returns the loss (a number) and leaks no tensors.
+ * One batch: one SGD step of a {@link TextClassificationModel} that updates only the embedding rows
+ * of the tokens in the batch. Returns the batch's loss (a number) and leaks no tensors.
  *
  * It computes what the course's step computes (`tf.variableGrads` of the loss, `clipGradNorm` over
  * all parameters, `optimizer.applyGradients`): rows that no token of the batch uses have a zero
@@ -57,14 +57,14 @@ export function touchedRows(ids: ArrayLike<number>): { unique: number[]; local: 
  *
  * @example
  * for await (const [label, text, offsets] of trainDataloader) {
- *   cumLoss += sparseTrainStep(model, [label, text, offsets], { optimizer, lossFn: crossEntropyLoss, maxNorm: 0.1 });
+ *   cumLoss += sparseTrainBatch(model, [label, text, offsets], { optimizer, lossFn: crossEntropyLoss, maxNorm: 0.1 });
  * }
  */
-export function sparseTrainStep(model: TextClassificationModel, batch: TextBatch, options: SparseTrainStepOptions): number {
+export function sparseTrainBatch(model: TextClassificationModel, batch: TextBatch, options: SparseTrainBatchOptions): number {
   const { optimizer, lossFn, maxNorm } = options;
   const className = (optimizer.constructor as { className?: string }).className;
   if (className !== 'SGD') {
-    throw new Error(`sparseTrainStep: the optimizer is ${className ?? 'unknown'}, expected plain SGD (tf.train.sgd); use the dense step for others`);
+    throw new Error(`sparseTrainBatch: the optimizer is ${className ?? 'unknown'}, expected plain SGD (tf.train.sgd); use the dense step for others`);
   }
   const lr = (optimizer as unknown as { learningRate: number }).learningRate;
   const [labels, text, offsets] = batch;

@@ -1,5 +1,7 @@
 /**
- * Faster routes for three kernels of TensorFlow.js 4.22's wasm backend that training leans on.
+ * Patch `tfjs-wasm-kernels`: faster routes for kernels of TensorFlow.js 4.22's wasm backend that
+ * training leans on, re-registered through the backend's private fields (`dataIdMap`, `wasm.HEAPU8`,
+ * `makeOutput`, `typedArrayFromHeap`), so it asserts the exact versions it was written for.
  *
  * - `BatchMatMul` and `_FusedMatMul` call XNNPACK only when neither input is transposed
  *   (`transposeA` and `transposeB` false, batch 1); anything else runs a plain triple loop about
@@ -13,7 +15,8 @@
  *   one image out of the 10,000 test images). The replacement copies only the part.
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadNativeBlas, type NativeBlas } from './native-blas.js';
+import { loadNativeBlas, type NativeBlas } from '../train/native-blas.js';
+import { assertDependencyVersion, installedVersion } from './dependency-version.js';
 
 /** Shape and data of a tensor as kernels see it. */
 type Info = tf.TensorInfo;
@@ -54,6 +57,21 @@ export interface FastWasmKernels {
 }
 
 let installed: FastWasmKernels | undefined;
+
+/** The versions this patch was written and tested against. */
+export const TFJS_WASM_KERNELS_WRITTEN_FOR = { '@tensorflow/tfjs-backend-wasm': '4.22.0', '@tensorflow/tfjs-core': '4.22.0' } as const;
+
+/**
+ * Throws unless the installed tf.js wasm backend and core are the versions this patch was written
+ * for, naming the patch and both versions.
+ *
+ * @param versionOf - reads an installed package's version (the real one by default).
+ */
+export function assertTfjsWasmKernelsVersions(versionOf: (packageName: string) => string = installedVersion): void {
+  for (const [packageName, expected] of Object.entries(TFJS_WASM_KERNELS_WRITTEN_FOR)) {
+    assertDependencyVersion('tfjs-wasm-kernels', packageName, expected, versionOf(packageName));
+  }
+}
 
 /** Data ids that have been the right operand of an untransposed product (see the BatchMatMul kernel). */
 const packedBefore = new WeakSet<object>();
@@ -105,6 +123,9 @@ function sizes(a: Info, b: Info, transposeA: boolean, transposeB: boolean): { m:
  * batch 64) a training step goes from about 130 ms to about 14 ms with XNNPACK (about 6 ms with
  * OpenBLAS), and picking a batch from the 60,000 images from about 5 ms to 0.05 ms.
  *
+ * Throws, naming the patch and both versions, when `@tensorflow/tfjs-backend-wasm` or
+ * `@tensorflow/tfjs-core` is not the version it was written for ({@link TFJS_WASM_KERNELS_WRITTEN_FOR}).
+ *
  * PyTorch: no counterpart (PyTorch's CPU kernels handle transposed operands natively).
  *
  * @param options - `{ nativeBlas, blasThreads }`.
@@ -119,6 +140,7 @@ function sizes(a: Info, b: Info, transposeA: boolean, transposeB: boolean): { m:
  */
 export function useFastWasmKernels(options: FastWasmKernelsOptions = {}): FastWasmKernels {
   if (installed !== undefined) return { ...installed, replaced: false };
+  assertTfjsWasmKernelsVersions();
   const batchMatMul = tf.getKernel('BatchMatMul', 'wasm');
   const fusedMatMul = tf.getKernel('_FusedMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { useFastWasmKernels } from '../../src/train/wasm-kernels.js';
+import { assertTfjsWasmKernelsVersions, useFastWasmKernels } from '../../src/patches/tfjs-wasm-kernels.js';
 
 /** Deterministic values in [-1, 1) (no RNG needed). */
 function values(n: number, salt: number): Float32Array {
@@ -156,3 +156,13 @@ describe('useFastWasmKernels', () => {
 function product(dims: number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
+
+describe('the tfjs-wasm-kernels patch version guard', () => {
+  it('accepts the installed tf.js and refuses any other version, naming the patch, the package and both versions', () => {
+    assertTfjsWasmKernelsVersions();
+    assert.throws(
+      () => assertTfjsWasmKernelsVersions((name) => (name === '@tensorflow/tfjs-core' ? '4.23.0' : '4.22.0')),
+      /patch tfjs-wasm-kernels: written for @tensorflow\/tfjs-core 4\.22\.0, but 4\.23\.0 is installed/,
+    );
+  });
+});

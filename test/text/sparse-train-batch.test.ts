@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { sparseTrainStep } from '../../src/text/sparse-step.js';
+import { sparseTrainBatch } from '../../src/text/sparse-train-batch.js';
 import { TextClassificationModel } from '../../src/text/text-classification-model.js';
 import { clipGradNorm } from '../../src/train/clip-grad-norm.js';
 import { crossEntropyLoss } from '../../src/train/losses.js';
@@ -18,7 +18,7 @@ function batches(): TextBatch[] {
 }
 
 for (const backend of ['wasm', 'cpu']) {
-  test(`sparseTrainStep gives the same losses and weights as the dense clipped SGD step on ${backend}`, async () => {
+  test(`sparseTrainBatch gives the same losses and weights as the dense clipped SGD step on ${backend}`, async () => {
     await tf.setBackend(backend);
     const dense = new TextClassificationModel(50, 8, 4, { seed: 3 });
     const sparse = new TextClassificationModel(50, 8, 4, { seed: 3 });
@@ -33,7 +33,7 @@ for (const backend of ['wasm', 'cpu']) {
           denseOptimizer.applyGradients(clipGradNorm(grads, 0.1).grads);
           return value.dataSync()[0];
         });
-        const sparseLoss = sparseTrainStep(sparse, [labels, text, offsets], { optimizer: sparseOptimizer, lossFn: crossEntropyLoss, maxNorm: 0.1 });
+        const sparseLoss = sparseTrainBatch(sparse, [labels, text, offsets], { optimizer: sparseOptimizer, lossFn: crossEntropyLoss, maxNorm: 0.1 });
         assert.ok(Math.abs(denseLoss - sparseLoss) < 1e-6, `loss ${sparseLoss} vs dense ${denseLoss}`);
       }
     }
@@ -49,11 +49,11 @@ for (const backend of ['wasm', 'cpu']) {
   });
 }
 
-test('sparseTrainStep refuses optimizers other than plain SGD', async () => {
+test('sparseTrainBatch refuses optimizers other than plain SGD', async () => {
   await tf.setBackend('wasm');
   const model = new TextClassificationModel(10, 4, 4);
   const [batch] = batches();
-  assert.throws(() => sparseTrainStep(model, batch, { optimizer: tf.train.momentum(0.1, 0.9), lossFn: crossEntropyLoss }), /expected plain SGD/);
+  assert.throws(() => sparseTrainBatch(model, batch, { optimizer: tf.train.momentum(0.1, 0.9), lossFn: crossEntropyLoss }), /expected plain SGD/);
   tf.dispose(batch);
   model.dispose();
 });
