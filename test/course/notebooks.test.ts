@@ -18,9 +18,9 @@ import { skipUnlessSlow } from '../slow.js';
 // PyTorch's numbers for the quick Fashion-MNIST run (first 2,000 training images, one epoch).
 const fashionQuick = (JSON.parse(readFileSync('test/golden/fashion-mnist/accuracy.json', 'utf8')) as { quick: Record<'sgd' | 'momentum', { accuracy: number; avg_loss: number }[]> }).quick;
 const fashionSteps = JSON.parse(readFileSync('test/golden/fashion-mnist/step-losses.json', 'utf8')) as Record<'sgd_lr_1e-3', number[]>;
-/** `x` as a regex source with `places` decimals, the last one free (float rounding). */
+/** `x` printed with `places` decimals as a regex source, the last decimal free (float rounding). */
 function digits(x: number, places: number): string {
-  return `${x.toFixed(places - 1).replace('.', '\\.')}\\d`;
+  return `${x.toFixed(places).slice(0, -1).replace('.', '\\.')}\\d`;
 }
 
 interface Section {
