@@ -6,6 +6,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { killAllKernels } from '../jupyter/kernel-client.js';
+import { writeInterruptedRuns } from '../notebook/run.js';
 import { installKernel, packageRoot, trainbookKernelMain, type KnownKernel } from '../jupyter/install-kernel.js';
 import { cleanFile } from '../notebook/clean.js';
 import { parseCommandLine, UsageError } from './args.js';
@@ -178,8 +179,10 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   // Kernels die with the runner, whatever ends it.
   const onSignal = (signal: NodeJS.Signals, code: number): void => {
+    const written = writeInterruptedRuns(signal);
     killAllKernels();
     process.stderr.write(`\ntrainbook: ${signal}, kernels stopped\n`);
+    for (const path of written) process.stderr.write(`trainbook: executed so far (marked interrupted): ${path}\n`);
     process.exit(code);
   };
   process.on('SIGINT', () => onSignal('SIGINT', 130));

@@ -1,9 +1,12 @@
 /**
  * `loadIris`: the Iris data set from `data/iris/iris.csv`, as a DataFrame and as tensors.
  */
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import type { DataFrame } from 'danfojs-node';
-import { readCSV, readLines } from './csv.js';
+import { readLines } from './csv.js';
+
+const require = createRequire(import.meta.url);
 
 /** Column names of the Iris frame (scikit-learn's), then the class index column. */
 export const IRIS_COLUMNS = [
@@ -16,8 +19,11 @@ export const IRIS_COLUMNS = [
 
 /** What {@link loadIris} returns. */
 export interface Iris {
-  /** The rows as a danfojs DataFrame: four feature columns and `target` (class index). */
-  frame: DataFrame;
+  /**
+   * The rows as a danfojs DataFrame: four feature columns and `target` (class index). Built on first
+   * read, so a notebook that never looks at it does not load danfojs (about 50 MB per kernel).
+   */
+  readonly frame: DataFrame;
   /** Features `[150, 4]` float32: sepal length, sepal width, petal length, petal width (cm). */
   features: tf.Tensor2D;
   /** Class indices `[150]` int32, 0 to 2. */
@@ -87,7 +93,8 @@ function parseIris(path: string): { features: number[]; labels: number[]; classN
  *
  * The file is checked before danfojs reads it, so bad input gives an error naming the file and the
  * line (missing file, wrong field count, a feature that is not a number, an unknown class index).
- * The tensors are built from the checked values; `frame` holds the same rows for display.
+ * The tensors are built from the checked values; `frame` holds the same rows for display, made
+ * from the same values the first time it is read.
  *
  * Ownership: the caller owns (disposes) `features` and `labels`.
  *
@@ -103,14 +110,18 @@ function parseIris(path: string): { features: number[]; labels: number[]; classN
  */
 export async function loadIris(path: string): Promise<Iris> {
   const parsed = parseIris(path);
-  const frame = await readCSV(path, {
-    header: false,
-    skipFirstNLines: 1,
-    frameConfig: { columns: [...IRIS_COLUMNS] },
-  });
   const n = parsed.labels.length;
+  let frame: DataFrame | undefined;
   return {
-    frame,
+    get frame(): DataFrame {
+      if (frame === undefined) {
+        const rows = parsed.labels.map((label, i) => [...parsed.features.slice(i * 4, i * 4 + 4), label]);
+        // danfojs-node is CommonJS, so it loads synchronously inside this getter.
+        const dfd = require('danfojs-node') as typeof import('danfojs-node');
+        frame = new dfd.DataFrame(rows, { columns: [...IRIS_COLUMNS] });
+      }
+      return frame;
+    },
     features: tf.tensor2d(parsed.features, [n, 4], 'float32'),
     labels: tf.tensor1d(parsed.labels, 'int32'),
     classNames: parsed.classNames,

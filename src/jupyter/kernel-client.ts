@@ -20,6 +20,9 @@ export { killAllKernels } from './kernel-process.js';
 export { errorFromStderr } from './stderr-error.js';
 export type { CellOutput } from './iopub-outputs.js';
 
+/** How long a kernel may take to end a timed-out cell after the interrupt before it is killed. */
+const INTERRUPT_GRACE_MS = 5000;
+
 /** How long to wait for iopub's `status: idle` after the `execute_reply` arrived. */
 const IDLE_AFTER_REPLY_MS = 5000;
 
@@ -126,6 +129,11 @@ export class KernelClient {
     return this.process.exited === null;
   }
 
+  /** How the kernel process ended: `"still running"`, `"exit code 3"` or `"killed by SIGKILL"`. */
+  get exitDescription(): string {
+    return this.process.describeExit();
+  }
+
   /** The folder holding the kernel's connection file (removed by {@link KernelClient.shutdown}). */
   get connectionFolder(): string {
     return this.connectionDir;
@@ -145,7 +153,7 @@ export class KernelClient {
     const argv = spec.argv.map((arg) =>
       arg.replaceAll('{connection_file}', connectionFile).replaceAll('{resource_dir}', spec.resourceDir),
     );
-    const kernelProcess = KernelProcess.spawn(argv, options.cwd ?? process.cwd(), { ...process.env, ...spec.env, ...(options.env ?? {}) });
+    const kernelProcess = KernelProcess.spawn(argv, options.cwd ?? process.cwd(), { ...process.env, ...spec.env, ...(options.env ?? {}) }, connectionDir);
     const client = new KernelClient(spec, connection, kernelProcess, connectionDir);
     try {
       await client.waitForReady(options.startupTimeoutMs ?? 60_000);
@@ -270,10 +278,12 @@ export class KernelClient {
         };
         await this.interrupt();
         try {
-          reply = await this.within(both, 5000, 'no reply after interrupt', () => undefined);
+          reply = await this.within(both, INTERRUPT_GRACE_MS, 'no reply after interrupt', () => undefined);
         } catch {
-          // The kernel ignored the interrupt: it cannot run more cells, so stop it.
+          // The kernel ignored the interrupt: it cannot run more cells, so stop it, and say so.
           this.kill();
+          const text = `cell execution timed out after ${timeoutMs / 1000} s; the kernel did not stop within ${INTERRUPT_GRACE_MS / 1000} s of the interrupt and was killed (the outputs printed so far are kept)`;
+          timeoutError = { output_type: 'error', ename: 'TimeoutError', evalue: text.charAt(0).toUpperCase() + text.slice(1), traceback: [`TimeoutError: ${text}`] };
         }
       } else {
         status = 'dead';

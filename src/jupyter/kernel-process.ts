@@ -3,24 +3,26 @@
  * own, remember every live group, kill them all when this process exits, and keep the tail of what the kernel printed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
-/** Every kernel process group this process started and has not yet reaped. */
-const liveGroups = new Set<number>();
+/** Every kernel process group this process started and has not yet reaped, with its connection folder. */
+const liveGroups = new Map<number, string | undefined>();
 let exitHookInstalled = false;
 
 /**
- * Kill every kernel started by this process (SIGKILL to each process group). Synchronous, so it can run in
- * `process.on('exit')` and in signal handlers.
+ * Kill every kernel started by this process (SIGKILL to each process group) and remove their connection folders.
+ * Synchronous, so it can run in `process.on('exit')` and in signal handlers.
  *
  * PyTorch: none.
  */
 export function killAllKernels(): void {
-  for (const pgid of liveGroups) {
+  for (const [pgid, connectionDir] of liveGroups) {
     try {
       process.kill(-pgid, 'SIGKILL');
     } catch {
       // Already gone.
     }
+    if (connectionDir !== undefined) rmSync(connectionDir, { recursive: true, force: true });
   }
   liveGroups.clear();
 }
@@ -65,8 +67,9 @@ export class KernelProcess {
   /**
    * Start `argv` (a kernelspec's, placeholders filled) behind the watchdog, in a new process group, in `cwd` with
    * `env`. The process is unref'd: this process may exit while the kernel runs (the exit hook and the watchdog clean up).
+   * `connectionDir`, the folder of its connection file, is removed by {@link killAllKernels}.
    */
-  static spawn(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): KernelProcess {
+  static spawn(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv, connectionDir?: string): KernelProcess {
     if (!exitHookInstalled) {
       exitHookInstalled = true;
       process.on('exit', killAllKernels);
@@ -77,7 +80,7 @@ export class KernelProcess {
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    if (child.pid !== undefined) liveGroups.add(child.pid);
+    if (child.pid !== undefined) liveGroups.set(child.pid, connectionDir);
     child.unref();
     return new KernelProcess(child);
   }

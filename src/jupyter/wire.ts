@@ -8,6 +8,7 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import type { JsonValue } from '../display/sink.js';
 
 /**
  * Version of the messaging spec this module speaks.
@@ -23,12 +24,8 @@ export const PROTOCOL_VERSION = '5.3';
  */
 export const DELIMITER = '<IDS|MSG>';
 
-/**
- * A JSON value as it appears in message content.
- *
- * PyTorch: none.
- */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A JSON value as it appears in message content (the library's one definition). */
+export type { JsonValue };
 
 /**
  * A JSON object (message content, metadata).

@@ -24,6 +24,11 @@ export interface ControlWorkerData {
 /** Messages from the control thread to the main thread. */
 export type ControlEvent = { type: 'interrupt' } | { type: 'shutdown'; restart: boolean } | { type: 'ready' } | { type: 'parent-gone' };
 
+/** How often the parent is checked; with the main thread's exit (about 0.2 s) the kernel ends within about 0.5 s. */
+const PARENT_POLL_MS = 250;
+/** How long a main thread busy in a cell may take to exit after the parent died before the process is killed. */
+const PARENT_GONE_KILL_MS = 500;
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -51,10 +56,10 @@ async function main(): Promise<void> {
     if (process.ppid !== startPpid || !isAlive(data.parentPid)) {
       post({ type: 'parent-gone' });
       // The main thread may be blocked in a cell: end the process from here if it does not exit quickly.
-      setTimeout(() => process.kill(process.pid, 'SIGKILL'), 1000).unref();
+      setTimeout(() => process.kill(process.pid, 'SIGKILL'), PARENT_GONE_KILL_MS).unref();
       clearInterval(watch);
     }
-  }, 1000);
+  }, PARENT_POLL_MS);
 
   void (async () => {
     try {

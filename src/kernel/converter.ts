@@ -5,7 +5,7 @@
  * the last expression in `tsLastExpr`), then `ts.transpileModule` turns that into CommonJS. Neither stage keeps a
  * source map. The `ts` namespace exports are read-only getters, so instead of patching them this module loads a private
  * copy of `tslab/dist/converter.js` (`src/patches/tslab-converter.ts`) whose `require("@tslab/typescript-for-tslab")` returns a wrapper: the watch program
- * gets `inlineSourceMap: true` and the CommonJS stage gets `sourceMap: true`. Each conversion then yields two maps,
+ * gets `inlineSourceMap: true` (and `types: ["node"]`) and the CommonJS stage gets `sourceMap: true`. Each conversion then yields two maps,
  * CommonJS → ES module → TypeScript, which {@link CellSourceMap} chains.
  */
 import { SourceMap, createRequire, type SourceMapPayload } from 'node:module';
@@ -48,7 +48,10 @@ export function createMappedConverter(): MappedConverter {
       value: (...args: unknown[]) => {
         const [rootFiles, options, ...rest] = args as [string[], Record<string, unknown>, ...unknown[]];
         const fn = ts.createWatchCompilerHost as unknown as (...a: unknown[]) => unknown;
-        return fn(rootFiles, { ...options, inlineSourceMap: true }, ...rest);
+        // types: only @types/node is loaded on its own; without it every @types package in node_modules (a
+        // project's dev tools' too) is type-checked into every kernel (about 30 MB; cells still get the types of
+        // what they import).
+        return fn(rootFiles, { ...options, inlineSourceMap: true, types: ['node'] }, ...rest);
       },
     },
     transpileModule: {
@@ -73,8 +76,9 @@ export function createMappedConverter(): MappedConverter {
         if (esm) map = new CellSourceMap(last.cjsMap, Buffer.from(esm[1], 'base64').toString('utf8'));
       }
       if (result.output !== undefined) result.output = stripSourceMapComments(result.output);
-      // tslab recognises top-level `await x` but not a top-level `for await`: such a cell must run async too.
-      if (!result.hasToplevelAwait && hasTopLevelForAwait(src)) result.hasToplevelAwait = true;
+      // tslab recognises top-level `await x` but not a top-level `for await` or `await (x)` / `await (x as T)`: such a
+      // cell must run async too.
+      if (!result.hasToplevelAwait && (hasTopLevelForAwait(src) || hasTopLevelAwait(src))) result.hasToplevelAwait = true;
       return { result, map };
     },
   };
@@ -87,6 +91,22 @@ export function hasTopLevelForAwait(src: string): boolean {
   const visit = (node: import('@tslab/typescript-for-tslab').Node): boolean => {
     if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
     if (ts.isForOfStatement(node) && node.awaitModifier !== undefined) return true;
+    return ts.forEachChild(node, visit) ?? false;
+  };
+  return visit(file);
+}
+
+/**
+ * Whether `src` has an `await` expression outside any function, in any form (`await x`, `await (x)`,
+ * `await (x as T)`, which tslab's own check misses).
+ */
+export function hasTopLevelAwait(src: string): boolean {
+  if (!src.includes('await')) return false;
+  // Parsed as a module (as tslab compiles cells), where a top-level `await (x)` is an await, not a call.
+  const file = ts.createSourceFile('cell.mts', `export {};\n${src}`, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const visit = (node: import('@tslab/typescript-for-tslab').Node): boolean => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
+    if (ts.isAwaitExpression(node)) return true;
     return ts.forEachChild(node, visit) ?? false;
   };
   return visit(file);

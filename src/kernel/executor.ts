@@ -8,7 +8,8 @@ import { dirname, extname, join } from 'node:path';
 import vm from 'node:vm';
 import type { CompletionInfo, SideOutput } from 'tslab/dist/converter.js';
 import { createMappedConverter, ts, type MappedConverter } from './converter.js';
-import { KeyboardInterrupt, endInterruptScope, runInInterruptScope, type InterruptScope } from '../runtime/interrupt.js';
+import { KeyboardInterrupt, endInterruptScope, interruptCount, runInInterruptScope, scopeInterrupted, type InterruptScope } from '../runtime/interrupt.js';
+import { AWAIT_HOOK, instrumentAwaits } from './await-checks.js';
 import { diagnosticsContent, errorContent, type CellRecord, type ErrorContent } from './traceback.js';
 
 const ownRequire = createRequire(import.meta.url);
@@ -35,6 +36,8 @@ export interface ExecutorHooks {
   onRequire?: (id: string, exports: unknown) => unknown;
   /** Called with `true` right before a cell's synchronous part runs and `false` right after. */
   onSyncRun?: (running: boolean) => void;
+  /** Called after every `await` in cell code resumes (the kernel sends printed output that is due). */
+  onAwait?: () => void;
 }
 
 interface LoadedModule {
@@ -100,7 +103,12 @@ export class CellExecutor {
     });
     const rootRequire = createRequire(join(rootDir, 'src.js'));
     const cellRequire = this.wrapRequire(rootRequire, rootDir);
-    (globalThis as Record<string, unknown>)[GLOBAL_KEY] = { exports: this.exportsProxy, require: cellRequire };
+    const afterAwait = <T>(value: T): T => {
+      this.hooks.onAwait?.();
+      if (scopeInterrupted()) throw new KeyboardInterrupt(`the kernel was interrupted while ${this.runningLabel || 'a cell'} was running`);
+      return value;
+    };
+    (globalThis as Record<string, unknown>)[GLOBAL_KEY] = { exports: this.exportsProxy, require: cellRequire, afterAwait };
   }
 
   /** `require` for cells: `tslab` gives the kernel's tslab (its display API), local `.ts` files come from the converter. */
@@ -145,6 +153,7 @@ export class CellExecutor {
    * Resolves when the cell, including its top-level awaits, has finished, failed or been interrupted.
    */
   async execute(src: string, label: string): Promise<CellOutcome> {
+    const startCount = interruptCount();
     const { result, map } = this.mapped.convert(KERNEL_GLOBALS_DECL + this.prevDecl, src);
     this.updateSideOutputs(result.sideOutputs);
     if (result.diagnostics.length > 0) {
@@ -155,10 +164,21 @@ export class CellExecutor {
       return { status: 'ok', hasValue: false };
     }
     const filename = `[trainbook cell ${++this.cellCounter}]`;
-    const prefix = result.hasToplevelAwait ? '(async function (exports, require) { ' : '(function (exports, require) { ';
-    const code = `${prefix}${result.output}\n})(globalThis.${GLOBAL_KEY}.exports, globalThis.${GLOBAL_KEY}.require)`;
-    this.cells.set(filename, { label, source: src, map, firstLineOffset: prefix.length, generatedLines: result.output.split('\n').length });
+    const params = `exports, require, ${AWAIT_HOOK}`;
+    const prefix = result.hasToplevelAwait ? `(async function (${params}) { ` : `(function (${params}) { `;
+    const { code: body, insertions } = instrumentAwaits(result.output);
+    const g = `globalThis.${GLOBAL_KEY}`;
+    const code = `${prefix}${body}\n})(${g}.exports, ${g}.require, ${g}.afterAwait)`;
+    this.cells.set(filename, { label, source: src, map, firstLineOffset: prefix.length, generatedLines: result.output.split('\n').length, insertions });
 
+    // Compiling is synchronous: a SIGINT that came meanwhile waits in the event loop. Let it in, so an interrupt sent
+    // while the cell compiled ends the cell instead of being lost behind a loop that never yields.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (interruptCount() > startCount) {
+      const error = new KeyboardInterrupt(`the kernel was interrupted while ${label} was running`);
+      error.stack = `KeyboardInterrupt: ${error.message}`;
+      return { status: 'error', error: errorContent(error, this.cells), interrupted: true };
+    }
     let scope: InterruptScope | undefined;
     const interrupted = new Promise<never>((_, reject) => {
       this.rejectRunning = reject;
@@ -173,7 +193,7 @@ export class CellExecutor {
         } finally {
           this.hooks.onSyncRun?.(false);
         }
-      });
+      }, startCount);
       scope = run.scope;
       if (result.hasToplevelAwait) await Promise.race([run.result, interrupted]);
     } catch (error) {

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import * as zmq from 'zeromq';
 import { newDisplayId, setDisplaySink, type DisplaySink, type MimeBundle } from '../display/sink.js';
@@ -21,8 +22,8 @@ import {
   type JsonValue,
   type JupyterMessage,
 } from '../jupyter/wire.js';
-import type { ControlEvent, ControlWorkerData } from './control-worker.js';
 import { SendQueue } from '../jupyter/send-queue.js';
+import type { ControlEvent, ControlWorkerData } from './control-worker.js';
 import { ts } from './converter.js';
 import { CellExecutor, isCompleteCode } from './executor.js';
 import { removeAddedProcessListeners, snapshotProcessListeners } from '../patches/emscripten-listeners.js';
@@ -78,6 +79,10 @@ type StreamName = 'stdout' | 'stderr';
 type Write = typeof process.stdout.write;
 
 const originalStderrWrite = process.stderr.write.bind(process.stderr) as (text: string) => boolean;
+const originalExit = process.exit.bind(process) as (code?: number) => never;
+
+/** Stream text waits at most this long before it is sent (writes closer together go out as one message). */
+const STREAM_FLUSH_MS = 20;
 const originalStdoutWrite = process.stdout.write.bind(process.stdout) as (text: string) => boolean;
 
 function reportSendFailure(error: Error): void {
@@ -103,10 +108,12 @@ export class Kernel {
   private readonly session = newSessionId();
   private readonly kernelId = this.session.slice(0, 8);
   private readonly shell = new zmq.Router({ linger: 0 });
-  private readonly iopub = new zmq.XPublisher({ linger: 0 });
+  // sendTimeout 0: outputs leave inside send(), also from a loop that never yields to the event loop (XPUB drops
+  // rather than blocks when a subscriber is slow, as ipykernel's iopub does).
+  private readonly iopub = new zmq.XPublisher({ linger: 0, sendTimeout: 0 });
   private readonly stdin = new zmq.Router({ linger: 0 });
   private readonly shellSend = new SendQueue(this.shell, reportSendFailure);
-  private readonly iopubSend = new SendQueue(this.iopub, reportSendFailure);
+  private readonly iopubSend = new SendQueue(this.iopub, reportSendFailure, true);
   private readonly shared = new SharedArrayBuffer(8);
   private readonly flags = new Int32Array(this.shared);
   private readonly executor: CellExecutor;
@@ -119,6 +126,12 @@ export class Kernel {
   private parent: JupyterMessage | undefined;
   private readonly pendingStreams: { name: StreamName; text: string }[] = [];
   private flushScheduled = false;
+  /** `performance.now()` of the last stream flush. */
+  private lastFlush = 0;
+  /** Whether an execute request is running (errors outside one are kept for the next cell). */
+  private executing = false;
+  /** Errors thrown while no cell ran (a timer after its cell ended), shown at the start of the next cell's output. */
+  private readonly idleErrors: string[] = [];
   private tfjsStarted = false;
   private worker: Worker | undefined;
   private closing = false;
@@ -132,6 +145,7 @@ export class Kernel {
     this.executor = new CellExecutor(rootDir, {
       onRequire: (id, exports) => this.afterRequire(id, exports),
       onSyncRun: (running) => Atomics.store(this.flags, 1, running ? 1 : 0),
+      onAwait: () => this.flushIfDue(),
     });
   }
 
@@ -214,7 +228,7 @@ export class Kernel {
     // sockets are left to process.exit: closing them while their receive loops wait can abort the process in
     // zeromq's native code ("terminate called after throwing an instance of 'Napi::Error'").
     setTimeout(() => {
-      const done = (): never => process.exit(code);
+      const done = (): never => originalExit(code);
       setTimeout(done, 1000).unref();
       const worker = this.worker;
       if (worker === undefined) done();
@@ -228,15 +242,39 @@ export class Kernel {
   // --- process guards ---
 
   private installProcessGuards(): void {
-    process.on('uncaughtException', (error) => {
-      this.writeStream('stderr', `Uncaught exception outside the cell (the kernel keeps running): ${error.stack ?? String(error)}\n`);
-    });
-    process.on('unhandledRejection', (reason) => {
-      const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
-      this.writeStream('stderr', `Unhandled promise rejection (the kernel keeps running): ${text}\n`);
-    });
+    process.on('uncaughtException', (error) => this.strayError('Uncaught exception outside the cell', error));
+    process.on('unhandledRejection', (reason) => this.strayError('Unhandled promise rejection', reason));
     // interrupt_mode "signal" (and Ctrl-C in a terminal): SIGINT outside a synchronous cell.
     process.on('SIGINT', () => this.interrupt(false));
+    // Jupyter's last resort before SIGKILL: send what was printed, then end.
+    process.on('SIGTERM', () => this.exit(143));
+    // A cell's process.exit(n): send what was printed, stop the control thread, end with code n. Calling the real
+    // process.exit from a cell would end the process while zeromq's threads run (a native abort, output lost).
+    const exitFromCell = (code?: string | number | null): never => {
+      const asked = code === undefined || code === null ? (typeof process.exitCode === 'number' ? process.exitCode : 0) : Number(code);
+      this.exit(Number.isInteger(asked) ? asked : 1);
+      const error = new Error(`process.exit(${asked}) was called: the kernel exits with code ${asked}`);
+      error.name = 'SystemExit';
+      throw error;
+    };
+    process.exit = exitFromCell;
+  }
+
+  /** An error no cell caught: into the running cell's output, or (while idle) the kernel's log and the next cell. */
+  private strayError(what: string, error: unknown): void {
+    let text: string;
+    try {
+      text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : inspect(error);
+    } catch {
+      text = '(a value that cannot be shown)';
+    }
+    const message = `${what} (the kernel keeps running): ${text}\n`;
+    if (this.executing) {
+      this.writeStream('stderr', message);
+    } else {
+      originalStderrWrite(`trainbook kernel: ${message}`);
+      this.idleErrors.push(`${what} while no cell was running (the kernel keeps running): ${text}\n`);
+    }
   }
 
   // --- output routing ---
@@ -263,14 +301,23 @@ export class Kernel {
     const last = this.pendingStreams[this.pendingStreams.length - 1];
     if (last !== undefined && last.name === name) last.text += text;
     else this.pendingStreams.push({ name, text });
-    if (!this.flushScheduled) {
+    // Send at once when the last send is a while ago (a loop that never yields to the event loop still streams);
+    // otherwise gather what a burst of writes prints into one message.
+    if (performance.now() - this.lastFlush >= STREAM_FLUSH_MS) this.flushStreams();
+    else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flushStreams());
     }
   }
 
+  /** Send pending stream text if the last send is at least {@link STREAM_FLUSH_MS} ago (called after each await). */
+  private flushIfDue(): void {
+    if (this.pendingStreams.length > 0 && performance.now() - this.lastFlush >= STREAM_FLUSH_MS) this.flushStreams();
+  }
+
   private flushStreams(): void {
     this.flushScheduled = false;
+    if (this.pendingStreams.length > 0) this.lastFlush = performance.now();
     const parent = this.parent;
     for (const { name, text } of this.pendingStreams.splice(0)) {
       this.sendIopub('stream', { name, text }, parent);
@@ -489,6 +536,8 @@ export class Kernel {
     if (storeHistory) this.executionCount++;
     const count = this.executionCount;
     if (!silent) this.publish('execute_input', { code, execution_count: count }, msg);
+    this.executing = true;
+    for (const text of this.idleErrors.splice(0)) this.writeStream('stderr', text);
     const entry: HistoryEntry | undefined = storeHistory ? { session: this.historySession, line: count, input: code, output: null } : undefined;
     if (entry) this.history.push(entry);
 
@@ -543,6 +592,7 @@ export class Kernel {
       await this.reply(msg, 'execute_reply', { status: 'error', execution_count: count, ...content });
       return true;
     } finally {
+      this.executing = false;
       this.publish('status', { execution_state: 'idle' }, msg);
     }
   }

@@ -2,7 +2,9 @@
  * Jupyter `error` content (ename, evalue, traceback) from a thrown value or from TypeScript diagnostics, with every
  * stack frame inside a cell mapped back to the cell's own line and column.
  */
+import { inspect } from 'node:util';
 import type { Diagnostic } from 'tslab/dist/converter.js';
+import { originalColumn, type Insertion } from './await-checks.js';
 import type { CellSourceMap } from './converter.js';
 
 /** The `error` message content of the Jupyter protocol. */
@@ -24,6 +26,8 @@ export interface CellRecord {
   firstLineOffset: number;
   /** Lines of generated code; frames below them are the wrapper that calls the cell. */
   generatedLines: number;
+  /** Text the kernel inserted into the generated code (interrupt checks after awaits), to map columns back. */
+  insertions?: readonly Insertion[];
 }
 
 /** Lines of the cell around `line` (1-based), the failing one marked with an arrow, IPython style. */
@@ -44,7 +48,7 @@ const FRAME = /^\s*at (?:async )?(?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
 
 /** Frames of the kernel's own machinery and of Node internals, hidden from tracebacks. */
 function isInternalFrame(file: string): boolean {
-  return file.startsWith('node:') || /[\\/](?:dist|src)[\\/]kernel[\\/]/.test(file) || file === 'evalmachine.<anonymous>';
+  return file.startsWith('node:') || /[\\/](?:dist|src)[\\/](?:kernel|runtime|patches)[\\/]/.test(file) || file === 'evalmachine.<anonymous>';
 }
 
 /** The name and message of any thrown value. */
@@ -59,7 +63,8 @@ export function errorName(error: unknown): { ename: string; evalue: string } {
       return { ename: typeof record.name === 'string' ? record.name : 'Error', evalue: record.message };
     }
   }
-  return { ename: 'Uncaught', evalue: typeof error === 'string' ? error : String(error) };
+  // Not String(error): a value with no prototype (`Object.create(null)`) has no toString and would throw here.
+  return { ename: 'Uncaught', evalue: typeof error === 'string' ? error : inspect(error, { depth: 2, breakLength: Infinity }) };
 }
 
 /**
@@ -81,7 +86,7 @@ export function errorContent(error: unknown, cells: ReadonlyMap<string, CellReco
     if (cell !== undefined) {
       const line0 = Number(lineText) - 1;
       if (line0 >= cell.generatedLines) continue;
-      const column0 = Number(columnText) - 1 - (line0 === 0 ? cell.firstLineOffset : 0);
+      const column0 = originalColumn(cell.insertions ?? [], line0, Number(columnText) - 1 - (line0 === 0 ? cell.firstLineOffset : 0));
       const pos = cell.map?.toCell(line0, Math.max(0, column0));
       const where = pos ? `${cell.label}, line ${pos.line}, column ${pos.column}` : cell.label;
       // The anonymous wrapper function around the cell is the cell itself.

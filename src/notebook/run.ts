@@ -1,7 +1,7 @@
 /**
  * Execute a notebook top to bottom on a Jupyter kernel, like nbclient/papermill but in Node with no Jupyter server.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { IError } from '@jupyterlab/nbformat';
@@ -13,6 +13,7 @@ import {
   cellTags,
   newCellId,
   readNotebook,
+  stringifyNotebook,
   writeNotebook,
   type CodeCell,
   type ErrorOutput,
@@ -148,6 +149,47 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Called on kernel start and on each cell's start and end. */
   onProgress?: (event: RunProgress) => void;
+}
+
+/** A run in progress: what {@link writeInterruptedRuns} needs to write its executed copy so far. */
+interface ActiveRun {
+  notebook: Notebook;
+  outPath?: string;
+  kernelName: string;
+  started: number;
+  /** The code cell running now, if any. */
+  running?: CodeCell;
+}
+
+/** Runs in progress in this process. */
+const activeRuns = new Set<ActiveRun>();
+
+/**
+ * Write the executed copy of every run in progress as it stands, marked as interrupted (`metadata.trainbook.status`
+ * `"interrupted"`, and a `KeyboardInterrupt` output on the cell that was running). Synchronous, for signal handlers:
+ * `trainbook run` calls it on SIGINT/SIGTERM before it stops the kernels. Returns the paths written.
+ *
+ * PyTorch: none (papermill writes the partial notebook when it is interrupted).
+ */
+export function writeInterruptedRuns(reason: string): string[] {
+  const written: string[] = [];
+  for (const run of activeRuns) {
+    if (run.outPath === undefined) continue;
+    const message = `trainbook run was stopped (${reason}) while this cell was running`;
+    run.running?.outputs.push({ output_type: 'error', ename: 'KeyboardInterrupt', evalue: message, traceback: [`KeyboardInterrupt: ${message}`] });
+    run.notebook.metadata.trainbook = {
+      status: 'interrupted',
+      reason,
+      duration: Math.round(performance.now() - run.started) / 1000,
+      executedAt: new Date().toISOString(),
+      kernel: run.kernelName,
+    };
+    mkdirSync(dirname(run.outPath), { recursive: true });
+    writeFileSync(run.outPath, stringifyNotebook(run.notebook));
+    written.push(run.outPath);
+  }
+  activeRuns.clear();
+  return written;
 }
 
 /** Check that a parameter name is a JavaScript identifier. */
@@ -310,6 +352,8 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
     startupTimeoutMs: options.startupTimeoutMs,
   });
   const kernelStartMs = performance.now() - started;
+  const active: ActiveRun = { notebook, outPath: options.outPath, kernelName, started };
+  activeRuns.add(active);
   const cells: CellResult[] = [];
   let failure: RunFailure | undefined;
   let count = 0;
@@ -325,8 +369,11 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
       const startedAt = new Date().toISOString();
       let result: ExecuteResult;
       let attempts = 0;
+      active.running = cell;
       for (;;) {
-        result = await kernel.execute(source, { timeoutMs: options.cellTimeoutMs ?? 0 });
+        // Keep the cell's outputs current, so an interrupted run writes what the cell printed so far.
+        const onOutput = (outputs: readonly Output[]): void => void (cell.outputs = [...outputs]);
+        result = await kernel.execute(source, { timeoutMs: options.cellTimeoutMs ?? 0, onOutput });
         // tslab aborts every request arriving within 200 ms of a failure; wait the window out and resend.
         if (result.status !== 'aborted' || attempts++ >= ABORT_RETRIES) break;
         await new Promise((r) => setTimeout(r, ABORT_RETRY_DELAY_MS));
@@ -354,6 +401,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
         }
       }
       cell.outputs = result.outputs;
+      active.running = undefined;
       cell.metadata.execution = {
         'iopub.status.busy': startedAt,
         'shell.execute_reply': new Date().toISOString(),
@@ -382,6 +430,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
       }
     }
   } finally {
+    activeRuns.delete(active);
     await kernel.shutdown();
   }
   const durationMs = performance.now() - started;

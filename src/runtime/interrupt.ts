@@ -63,12 +63,14 @@ export function installInterruptState(counter: Int32Array = new Int32Array(new S
 
 /**
  * Run `fn` (a cell) in a new interrupt scope; work it starts, synchronous or awaited, belongs to this scope.
+ * `startCount` (default: the count now) is the {@link interruptCount} the scope starts from: an interrupt that came
+ * after it (e.g. while the cell was compiling) counts as interrupting this cell.
  *
  * PyTorch: none.
  */
-export function runInInterruptScope<T>(fn: () => T): { scope: InterruptScope; result: T } {
+export function runInInterruptScope<T>(fn: () => T, startCount?: number): { scope: InterruptScope; result: T } {
   const s = state() ?? installInterruptState();
-  const scope: InterruptScope = { startCount: Atomics.load(s.counter, 0), controller: new AbortController() };
+  const scope: InterruptScope = { startCount: startCount ?? Atomics.load(s.counter, 0), controller: new AbortController() };
   s.live.add(scope);
   const result = s.storage.run(scope, fn);
   return { scope, result };
@@ -85,6 +87,11 @@ export function endInterruptScope(scope: InterruptScope): void {
  *
  * PyTorch: none.
  */
+/** The number of interrupts so far (compare with a later value to see whether one came in between). */
+export function interruptCount(): number {
+  return Atomics.load((state() ?? installInterruptState()).counter, 0);
+}
+
 export function requestInterrupt(alreadyCounted = false): void {
   const s = state() ?? installInterruptState();
   if (!alreadyCounted) Atomics.add(s.counter, 0, 1);

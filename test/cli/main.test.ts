@@ -1,7 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -168,6 +168,31 @@ test('run --quick on a folder glob exits 0 and injects quick after the parameter
   assert.deepEqual(one.cells[2].metadata.tags, ['injected-parameters']);
   assert.equal(one.cells[3].outputs[0].text.join(''), 'quick=true epochs=2\n');
 });
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`a runner stopped by ${signal} writes what it executed, marked interrupted, and removes its connection folders`, async () => {
+    const unique = mkdtempSync(join(tmpdir(), 'tb-stopped-'));
+    const marker = join(unique, 'marker');
+    const out = join(unique, 'out');
+    const runner: ChildProcess = spawn(cli[0], [...cli.slice(1), 'run', join(fixtures, 'ts-marker.ipynb'), '--out', out], {
+      cwd: root,
+      env: { ...process.env, JUPYTER_PATH: jupyterPath, TMPDIR: unique, TB_MARKER: marker },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((r) => runner.on('exit', (code) => r(code)));
+    await waitFor(() => existsSync(marker), 90_000, 'the long cell to start');
+    runner.kill(signal);
+    assert.equal(await exited, signal === 'SIGINT' ? 130 : 143);
+    const written = readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((p) => p.endsWith('.ipynb'));
+    assert.equal(written.length, 1, `expected one executed copy under ${out}, found ${JSON.stringify(written)}`);
+    const nb = JSON.parse(readFileSync(join(out, written[0] as string), 'utf8'));
+    assert.equal(nb.metadata.trainbook.status, 'interrupted');
+    assert.equal(nb.metadata.trainbook.reason, signal);
+    assert.equal(nb.cells[0].outputs[0].text.join(''), 'warm up\n');
+    assert.equal(nb.cells[1].outputs.at(-1).ename, 'KeyboardInterrupt');
+    assert.deepEqual(readdirSync(unique).filter((name) => name.startsWith('trainbook-kernel-')), [], 'connection folders left behind');
+  });
+}
 
 for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
   test(`a runner ended by ${signal} mid-cell leaves no kernel process behind`, async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,28 @@ describe('loadIris', () => {
       row.slice(0, 4).forEach((v, j) => assert.ok(Math.abs(v - features[i]![j]!) < 1e-6));
       assert.equal(row[4], labels[i]);
     });
+  });
+
+  it('gives the frame danfojs reads from the file: same values, same dtypes', async () => {
+    const iris = await loadIris(irisPath);
+    loaded.push(iris.features, iris.labels);
+    const read = await readCSV(irisPath, { header: false, skipFirstNLines: 1, frameConfig: { columns: [...IRIS_COLUMNS] } });
+    assert.deepEqual(iris.frame.dtypes, read.dtypes);
+    assert.deepEqual(iris.frame.values, read.values);
+  });
+
+  it('loads danfojs only when the frame is read', () => {
+    const script = `
+      const { loadIris } = await import(${JSON.stringify(new URL('../../src/data/iris.ts', import.meta.url).href)});
+      const { createRequire } = await import('node:module');
+      const danfo = createRequire(import.meta.url).resolve('danfojs-node');
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache).includes(danfo);
+      const iris = await loadIris(${JSON.stringify(irisPath)});
+      const before = loaded();
+      iris.frame;
+      console.log(JSON.stringify([before, loaded()]));`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1) as string), [false, true]);
   });
 
   it('says which path it tried and the working directory when the file is missing', async () => {

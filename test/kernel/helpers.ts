@@ -12,7 +12,8 @@ import type { KernelSpec } from '../../src/jupyter/kernelspec.js';
 import { channelUrl, deserialize, newMessage, newSessionId, serialize, type ConnectionInfo, type JsonObject, type JupyterMessage } from '../../src/jupyter/wire.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const kernelMain = join(repoRoot, 'dist', 'kernel', 'main.js');
+/** The kernel under test: this checkout's build, or another one named by TRAINBOOK_KERNEL_MAIN (to compare builds). */
+export const kernelMain = process.env.TRAINBOOK_KERNEL_MAIN ?? join(repoRoot, 'dist', 'kernel', 'main.js');
 
 /** Fail early, with what to do, when the kernel has not been built. */
 export function requireBuiltKernel(): void {

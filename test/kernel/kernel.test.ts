@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -241,7 +242,7 @@ describe('trainbook kernel over the Jupyter protocol', () => {
 });
 
 describe('trainbook kernel process lifetime', () => {
-  test('the kernel exits when its parent process dies', async () => {
+  test('the kernel exits soon after its parent process dies (a zombie counts as exited)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'trainbook-orphan-'));
     try {
       const connectionFile = join(dir, 'kernel.json');
@@ -252,28 +253,35 @@ describe('trainbook kernel process lifetime', () => {
         env: { ...process.env, JPY_PARENT_PID: '' },
       });
       const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+      // Exited means gone or a zombie: the reaper (this machine's PID 1) may collect it much later.
       const alive = (): boolean => {
         try {
           process.kill(pid, 0);
-          return true;
         } catch {
           return false;
+        }
+        try {
+          return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z';
+        } catch {
+          return true;
         }
       };
       await sleep(1000);
       assert.ok(alive(), 'the kernel did not start');
       await new Promise((resolve) => parent.once('exit', resolve));
       const deadline = Date.now() + 15_000;
-      while (alive() && Date.now() < deadline) await sleep(200);
+      while (alive() && Date.now() < deadline) await sleep(20);
       const stillAlive = alive();
       if (stillAlive) process.kill(pid, 'SIGKILL');
       assert.equal(stillAlive, false, 'the kernel outlived its parent by 15 s');
+      // No timing bound: the kernel may still be starting when the parent dies (its watch starts with the control
+      // thread), and a loaded machine stretches both; the README's 0.5 s is measured on an idle machine.
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  test('with interrupt_mode signal, SIGINT stops a synchronous loop and model.fit', async () => {
+  test('with interrupt_mode signal, SIGINT stops a synchronous loop and model.fit', { timeout: 120_000 }, async () => {
     const kernel = await KernelClient.start({ ...trainbookSpec(), interrupt_mode: 'signal' }, { cwd: join(repoRoot, 'notebooks', 'iris') });
     try {
       const spinning = kernel.execute('let spins = 0;\nwhile (true) { spins++; }');

@@ -1,11 +1,12 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KernelSpec } from '../../src/jupyter/kernelspec.js';
 import { cellSource, joinText, validateNotebook, type Notebook, type Output } from '../../src/notebook/nbformat.js';
 import { describeFailure, injectParameters, locateError, runNotebook } from '../../src/notebook/run.js';
+import { trainbookSpec } from '../kernel/helpers.js';
 import { fixtures, makeJupyterPath, SKIP_NO_IPYKERNEL } from './kernels.js';
 
 let tslab: KernelSpec;
@@ -96,6 +97,36 @@ test('a cell over the time limit is interrupted and reported as a timeout', asyn
   assert.deepEqual(result.cells.map((c) => c.status), ['ok', 'timeout', 'not-run']);
   assert.match(result.failure?.message ?? '', /^TimeoutError: Cell execution timed out after 1.5 s/);
   assert.ok(result.cells[1].durationMs < 10_000, `interrupt took ${result.cells[1].durationMs} ms`);
+});
+
+/** A trainbook-kernel notebook of code cells, written to the output folder. */
+function notebookOf(name: string, sources: string[]): string {
+  const path = join(out, name);
+  const cells = sources.map((source, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null }));
+  const metadata = { kernelspec: { name: 'trainbook', display_name: 'TypeScript (trainbook)', language: 'typescript' } };
+  writeFileSync(path, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata, cells }));
+  return path;
+}
+
+test('--timeout stops a loop whose awaits resolve at once by interrupting it, keeping what it printed', async () => {
+  const path = notebookOf('await-loop.ipynb', ['let n = 0;\nconsole.log("looping");\nwhile (true) { n++; await null; }', 'console.log("not reached")']);
+  const started = performance.now();
+  const result = await runNotebook(path, { kernelSpec: trainbookSpec(), cellTimeoutMs: 2000 });
+  const elapsedMs = performance.now() - started;
+  assert.equal(result.cells[0]?.status, 'timeout');
+  assert.equal(text(result.cells[0]?.outputs ?? []), 'looping\n');
+  assert.match(result.failure?.message ?? '', /^TimeoutError: Cell execution timed out after 2 s; the kernel was interrupted$/);
+  assert.equal(result.cells[1]?.status, 'not-run');
+  assert.ok(elapsedMs < 15_000, `the run took ${elapsedMs.toFixed(0)} ms: the kernel was not stopped by the interrupt`);
+});
+
+test('a cell that ignores the interrupt is killed, the error says it was a kill, and what it printed is kept', async () => {
+  // After its first await the loop runs outside the kernel's reach (no await in it, not the cell's synchronous part).
+  const path = notebookOf('stuck.ipynb', ['console.log("started");\nawait null;\nwhile (true) {}']);
+  const result = await runNotebook(path, { kernelSpec: trainbookSpec(), cellTimeoutMs: 1500 });
+  assert.equal(result.cells[0]?.status, 'timeout');
+  assert.equal(text(result.cells[0]?.outputs ?? []), 'started\n');
+  assert.match(result.failure?.message ?? '', /did not stop within 5 s of the interrupt and was killed/);
 });
 
 test('5 MB of output arrives whole and a burst of 2000 prints ends without hanging, merged into one stream', async () => {
