@@ -24,6 +24,7 @@ export { crossEntropyLoss } from './train/losses.js';
 export { trainStep, valStep } from './train/steps.js';
 export type { LossFn, TrainStepOptions, ValResult, ValStepOptions } from './train/steps.js';
 export { History, type EpochMetrics } from './train/history.js';
+export { irisClassifier } from './train/iris-classifier.js';
 export { clipGradNorm } from './train/clip-grad-norm.js';
 export { StepLR, type StepLROptions } from './train/step-lr.js';
 export { currentAccelerator } from './train/accelerator.js';
@@ -52,7 +53,7 @@ export { showTable, type TableOptions } from './display/table.js';
 
 // --- text (AG News) ---
 export { AG_NEWS_CLASSES, AgNewsDataset, loadAgNews, type AgNewsRow } from './text/ag-news-csv.js';
-export { agNewsSplits, type AgNewsSplitsOptions, type AgNewsSplitsResult } from './text/ag-news-course.js';
+export { agNewsPipeline, agNewsSplits, type AgNewsPipelineResult, type AgNewsSplitsOptions, type AgNewsSplitsResult } from './text/ag-news-course.js';
 export { downloadAgNews, type DownloadAgNewsOptions } from './text/download.js';
 export { basicEnglish, getTokenizer, type Tokenizer } from './text/tokenizer.js';
 export { Vocab, buildVocabFromIterator, type BuildVocabOptions } from './text/vocab.js';

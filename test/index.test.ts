@@ -42,8 +42,8 @@ function packageEntries(): Map<string, string> {
 const VALUES = [
   'AG_NEWS_CLASSES', 'AgNewsDataset', 'DataLoader', 'EmbeddingBag', 'FASHION_MNIST_CLASSES', 'History',
   'KeyboardInterrupt', 'StepLR', 'Subset', 'TensorDataset', 'TextClassificationModel', 'TorchGenerator', 'Vocab',
-  'agNewsSplits', 'allClose', 'basicEnglish', 'buildVocabFromIterator', 'clipGradNorm', 'crossEntropyLoss',
-  'currentAccelerator', 'downloadAgNews', 'getTokenizer', 'inTslabKernel', 'interruptSignal',
+  'agNewsPipeline', 'agNewsSplits', 'allClose', 'basicEnglish', 'buildVocabFromIterator', 'clipGradNorm', 'crossEntropyLoss',
+  'currentAccelerator', 'downloadAgNews', 'getTokenizer', 'inTslabKernel', 'interruptSignal', 'irisClassifier',
   'isInterrupted', 'liveChart', 'loadAgNews', 'loadFashionMNIST', 'loadIris', 'loadModel', 'loadStateDict',
   'makeCollateBatch', 'plotHistory', 'progress', 'randomSplit', 'readCSV', 'saveModel', 'saveStateDict',
   'setDisplaySink', 'showFigure', 'showImages', 'showTable', 'sparseTrainBatch', 'stateDict', 'throwIfInterrupted',
@@ -51,7 +51,7 @@ const VALUES = [
 ];
 
 const TYPES = [
-  'Accelerator', 'AcceleratorName', 'AgNewsRow', 'AgNewsSplitsOptions', 'AgNewsSplitsResult', 'AllCloseOptions',
+  'Accelerator', 'AcceleratorName', 'AgNewsPipelineResult', 'AgNewsRow', 'AgNewsSplitsOptions', 'AgNewsSplitsResult', 'AllCloseOptions',
   'BatchDataset', 'BuildVocabOptions', 'CollateOptions', 'CurrentAcceleratorOptions', 'DataLoaderOptions', 'Dataset',
   'DisplaySink', 'DownloadAgNewsOptions', 'EmbeddingBagOptions', 'EpochMetrics', 'FashionMNISTOptions', 'FigureOptions',
   'Iris', 'LabelledImages', 'LabelledText', 'LiveChart', 'LiveChartOptions', 'LoadStateDictOptions', 'LoadStateDictResult',

@@ -9,7 +9,7 @@ import { parseCommandLine, UsageError } from './args.js';
  *
  * PyTorch: none.
  */
-export const EXPORT_HELP = `Usage: trainbook export <executed notebooks or folders...> --out <dir> [--title "Course"] [--ipynb] [--sections a,b,c] [--trust]
+export const EXPORT_HELP = `Usage: trainbook export <executed notebooks or folders...> --out <dir> [--title "Course"] [--ipynb] [--sections a,b,c] [--course course.json] [--trust]
 
 Writes one self-contained HTML page per executed notebook (<dir>/<section>/<name>.html) and a
 course index (<dir>/index.html). Pages work offline from file:// and need no Python.
@@ -23,6 +23,8 @@ Options:
   -t, --title <text>     course title (default: "trainbook course")
       --ipynb            also copy each notebook as <dir>/<section>/<name>.ipynb
       --sections <list>  comma-separated section names in reading order (default: as found)
+      --course <file>    course guide (notebooks/course.json): front page text, section titles,
+                         time estimates, title and section order
       --trust            trust every notebook given (ones you executed yourself, e.g. with trainbook run)
   -h, --help             show this help`;
 
@@ -42,6 +44,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     title: { type: 'string', short: 't' },
     ipynb: { type: 'boolean' },
     sections: { type: 'string' },
+    course: { type: 'string' },
     trust: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -57,6 +60,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     ipynb: values.ipynb === true,
     trust: values.trust === true,
     sections: (values.sections ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    ...(values.course === undefined ? {} : { course: values.course }),
   });
   for (const nb of result.notebooks) {
     const status = nb.status.kind === 'failed' ? `failed${nb.status.failedCell === undefined ? '' : ` at cell ${nb.status.failedCell}`}` : nb.status.kind === 'ok' ? 'ok' : 'no run record';

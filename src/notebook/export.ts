@@ -6,6 +6,7 @@ import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/pro
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseNotebook } from './nbformat.js';
 import { isTrustedByJupyter, type TrustStore } from './trust.js';
+import { readCourseGuide, type CourseGuide } from './course-guide.js';
 import { renderIndexPage, type IndexSection } from './html-index.js';
 import { notebookTitle, renderNotebookPage, type NotebookStatus, type NotebookTitle } from './html-page.js';
 import { readPlotlyBundle } from './html-plotly.js';
@@ -23,6 +24,13 @@ export interface ExportOptions {
    * @default [] (order found: inputs as given, folders' subfolders by name)
    */
   sections?: string[];
+  /**
+   * Path of a course guide (`notebooks/course.json`, see {@link CourseGuide}): the index then opens
+   * as the course's front page, sections get their titles, descriptions and time estimates, and
+   * the guide gives the title and section order unless `title` or `sections` are set.
+   * @default none (a plain list of sections and notebooks)
+   */
+  course?: string;
   /**
    * Trust every notebook: HTML outputs keep their scripts and JavaScript outputs run, as for a
    * notebook you executed yourself. Otherwise each notebook is trusted only when Jupyter trusts it
@@ -150,8 +158,10 @@ function relativeHref(fromDir: string, to: string): string {
  * console.log(result.indexPath); // course/index.html
  */
 export async function exportCourse(inputs: readonly string[], options: ExportOptions): Promise<ExportResult> {
-  const title = options.title ?? 'trainbook course';
-  const sources = await findNotebooks(inputs, options.sections ?? []);
+  const guide: CourseGuide | undefined = options.course === undefined ? undefined : readCourseGuide(options.course);
+  const title = options.title ?? guide?.title ?? 'trainbook course';
+  const sectionOrder = options.sections !== undefined && options.sections.length > 0 ? options.sections : (guide?.sections.map((s) => s.folder) ?? []);
+  const sources = await findNotebooks(inputs, sectionOrder);
   const outDir = options.outDir;
   const plotlyBundle = readPlotlyBundle();
   const loaded = await Promise.all(
@@ -228,8 +238,31 @@ export async function exportCourse(inputs: readonly string[], options: ExportOpt
       ...(nb.ipynbPath === undefined ? {} : { ipynbHref: relativeHref(outDir, nb.ipynbPath) }),
     });
   }
+  if (guide !== undefined) applyGuide(guide, options.course ?? '', sections);
   const indexPath = join(outDir, 'index.html');
   await mkdir(outDir, { recursive: true });
-  await writeFile(indexPath, renderIndexPage(title, sections));
+  const intro = guide === undefined ? undefined : { audience: guide.audience, prerequisites: guide.prerequisites, order: guide.order };
+  await writeFile(indexPath, renderIndexPage(title, sections, intro));
   return { indexPath, notebooks: exported };
+}
+
+/** Gives the exported sections the guide's titles, descriptions and time estimates; the guide must cover every exported notebook. */
+function applyGuide(guide: CourseGuide, path: string, sections: IndexSection[]): void {
+  for (const section of sections) {
+    const entry = guide.sections.find((s) => s.folder === section.name);
+    if (entry === undefined) {
+      throw new Error(`${path}: no section "${section.name}"; the guide has ${guide.sections.map((s) => `"${s.folder}"`).join(', ')}. Add it to the guide's sections`);
+    }
+    const names = section.entries.map((e) => e.name);
+    const extra = Object.keys(entry.minutes).filter((name) => !names.includes(name));
+    if (extra.length > 0) throw new Error(`${path}: section "${section.name}" gives minutes for ${extra.join(', ')}, which are not among its notebooks (${names.join(', ')})`);
+    for (const e of section.entries) {
+      const minutes = entry.minutes[e.name];
+      if (minutes === undefined) throw new Error(`${path}: section "${section.name}" has no minutes for notebook ${e.name}; add "${e.name}": <minutes> to its minutes`);
+      e.minutes = minutes;
+    }
+    section.title = entry.title;
+    section.about = entry.about;
+    section.mirrors = entry.mirrors;
+  }
 }

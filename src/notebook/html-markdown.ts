@@ -95,6 +95,8 @@ export class MarkdownRenderer {
       gfm: true,
       walkTokens: (token: Token) => {
         if (token.type === 'image') token.href = this.resolveImage(token.href);
+        // A link to another notebook of the course points to its exported page.
+        if (token.type === 'link' && !/^([a-z][a-z0-9+.-]*:|\/\/|#)/i.test(token.href)) token.href = token.href.replace(/\.ipynb(?=$|#)/, '.html');
       },
       renderer: {
         heading({ tokens, depth }: Tokens.Heading): string {

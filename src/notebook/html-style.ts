@@ -121,6 +121,10 @@ hr { border: 0; border-top: 1px solid var(--border); margin: 2em 0; }
 .section-list .nb-subtitle { grid-column: 1; color: var(--muted); font-size: 0.95em; }
 .section-list .nb-run { grid-column: 2; grid-row: 1 / span 2; text-align: right; font-size: 0.85em; color: var(--muted); }
 .section-list .nb-file { color: var(--muted); font-family: var(--mono); font-size: 0.8em; }
+.section-list .nb-time, .toc-facts { color: var(--muted); font-size: 0.85em; }
+.course-toc > li { margin: 0.6em 0; }
+.course-toc p, .section-about, .section-mirrors { margin: 0.3em 0; }
+.section-mirrors, .section-next { color: var(--muted); }
 .site-footer { color: var(--muted); font-size: 0.8em; padding-bottom: 24px; }
 
 @media (max-width: 640px) {

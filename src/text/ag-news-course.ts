@@ -1,10 +1,13 @@
 /**
- * The AG News course's data setup in one call, for the notebooks after the one that writes it out.
+ * The AG News course's data setup in one call, for the notebooks after the ones that write it out.
  */
 import { randomSplit } from '../data/random-split.js';
 import { Subset, type Dataset } from '../data/dataset.js';
 import { AgNewsDataset, loadAgNews } from './ag-news-csv.js';
 import { TorchGenerator } from '../data/torch-generator.js';
+import { makeCollateBatch, type LabelledText, type TextBatch } from './collate.js';
+import { basicEnglish } from './tokenizer.js';
+import { buildVocabFromIterator, type Vocab } from './vocab.js';
 
 /** Options of {@link agNewsSplits}. */
 export interface AgNewsSplitsOptions {
@@ -74,4 +77,35 @@ export function agNewsSplits(dir: string, options: AgNewsSplitsOptions = {}): Ag
     trainPool = trainData;
   }
   return { offline, trainPool, trainData: trainData as Dataset<[number, string]>, validData: validData as Dataset<[number, string]>, testData };
+}
+
+/** What {@link agNewsPipeline} returns: the splits plus the text pipeline of notebooks 02 and 03. */
+export interface AgNewsPipelineResult extends AgNewsSplitsResult {
+  /** Vocabulary of the training pool's `basic_english` tokens, `<unk>` at 0 and the default index. */
+  vocab: Vocab;
+  /** Text to token ids: `vocab.lookupIndices(basicEnglish(text))`. */
+  textPipeline: (text: string) => number[];
+  /** `(label, text)` pairs to `[labels, text, offsets]`, labels moved from 1-4 to 0-3 (caller disposes). */
+  collateBatch: (batch: LabelledText[]) => TextBatch;
+}
+
+/**
+ * The AG News course's setup of notebooks 01-03 in one call: {@link agNewsSplits}, then the
+ * vocabulary of the training pool (notebook 02) and the collate function (notebook 03).
+ *
+ * PyTorch: the tutorial's `random_split`, `build_vocab_from_iterator(yield_tokens(train_iter),
+ * specials=["<unk>"])`, `vocab.set_default_index(vocab["<unk>"])`, `text_pipeline` and `collate_batch`.
+ *
+ * @example
+ * const rng = new TorchGenerator(0); // torch.manual_seed(0)
+ * const { trainData, vocab, collateBatch } = agNewsPipeline('../../data/ag_news', { generator: rng });
+ * const trainDataloader = new DataLoader(trainData, { batchSize: 64, shuffle: true, generator: rng, collate: collateBatch });
+ */
+export function agNewsPipeline(dir: string, options: AgNewsSplitsOptions = {}): AgNewsPipelineResult {
+  const splits = agNewsSplits(dir, options);
+  const tokens = Array.from({ length: splits.trainPool.length }, (_, i) => basicEnglish(splits.trainPool.get(i)[1]));
+  const vocab = buildVocabFromIterator(tokens, { specials: ['<unk>'] });
+  vocab.setDefaultIndex(vocab.indexOf('<unk>'));
+  const textPipeline = (text: string): number[] => vocab.lookupIndices(basicEnglish(text));
+  return { ...splits, vocab, textPipeline, collateBatch: makeCollateBatch({ textPipeline }) };
 }

@@ -1,6 +1,7 @@
 /**
  * `History`: per-epoch metrics of a training run.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** Metrics of one epoch, by name, e.g. `{ loss: 0.52, valLoss: 0.61, valAccuracy: 0.8 }`. */
 export type EpochMetrics = Record<string, number>;
@@ -110,5 +111,43 @@ export class History {
       result.record(metrics);
     }
     return result;
+  }
+
+  /**
+   * Writes the history to `path` as JSON ({@link History.toJSON}), so that a later notebook can
+   * plot a run without training again.
+   *
+   * PyTorch: none (tutorials pickle their lists); like saving tf.js's `history.history` with `JSON.stringify`.
+   *
+   * @example
+   * history.save('ag-news-history.json');
+   */
+  save(path: string): void {
+    writeFileSync(path, `${JSON.stringify(this, null, 1)}\n`);
+  }
+
+  /**
+   * Reads a history that {@link History.save} wrote.
+   *
+   * @example
+   * const history = History.load('ag-news-history.json'); // written by notebook 06
+   */
+  static load(path: string): History {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new Error(`History.load: cannot read ${path} (${(error as Error).message}); run the code that calls history.save("${path}") first`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`History.load: ${path} is not JSON (${(error as Error).message}); expected what history.save wrote`);
+    }
+    if (typeof json !== 'object' || json === null || typeof (json as HistoryJSON).epochs !== 'number' || typeof (json as HistoryJSON).history !== 'object' || (json as HistoryJSON).history === null) {
+      throw new Error(`History.load: ${path} holds no history, expected { "epochs": number, "history": { metric: [values] } } as history.save writes`);
+    }
+    return History.fromJSON(json as HistoryJSON);
   }
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KernelClient } from '../../src/jupyter/kernel-client.js';
 import { readKernelSpec } from '../../src/jupyter/kernelspec.js';
@@ -103,6 +103,18 @@ test('export is a command of the one CLI: 2 on bad arguments, 1 naming an unread
   assert.ok(readFileSync(join(dir, 'out', 'index.html'), 'utf8').includes('One'));
   const trusted = trainbook(['export', join(fixtures, 'ts-pass.ipynb'), '-o', join(dir, 'out'), '--trust']);
   assert.match(trusted.stdout, /ts-pass\.html  no run record, \d+ kB, trusted\n/);
+  const guidePath = join(dir, 'course.json');
+  const section = { folder: basename(fixtures), title: 'Fixtures, titled', about: 'One notebook.', mirrors: [], minutes: { 'ts-pass': 5 } };
+  writeFileSync(guidePath, JSON.stringify({ title: 'Guided', audience: 'For testers.', prerequisites: [], order: 'In order.', sections: [section] }));
+  const guided = trainbook(['export', join(fixtures, 'ts-pass.ipynb'), '-o', join(dir, 'guided'), '--course', guidePath, '--trust']);
+  assert.equal(guided.code, 0, guided.stderr);
+  const guidedIndex = readFileSync(join(dir, 'guided', 'index.html'), 'utf8');
+  assert.match(guidedIndex, /<p>For testers\.<\/p>/);
+  assert.match(guidedIndex, /Fixtures, titled/);
+  writeFileSync(guidePath, JSON.stringify({ title: 'Guided', audience: '', prerequisites: [], order: 'In order.', sections: [section] }));
+  const badGuide = trainbook(['export', join(fixtures, 'ts-pass.ipynb'), '-o', join(dir, 'guided'), '--course', guidePath]);
+  assert.equal(badGuide.code, 1);
+  assert.match(badGuide.stderr, /course\.json: audience is "", expected a non-empty string/);
   assert.match(trainbook(['export', '--help']).stdout, /Usage: trainbook export/);
 });
 

@@ -210,6 +210,14 @@ describe('markdown', () => {
     assert.equal(slugify('Step 3: `zero_grad()` & backward!'), 'step-3-zero_grad--backward');
   });
 
+  test('links to other notebooks point to their exported pages; other links are kept', () => {
+    const html = new MarkdownRenderer().render('[next](02-split.ipynb) [other section](../ag-news/01-data.ipynb#top) [site](https://example.org/a.ipynb) [here](#x)');
+    assert.match(html, /href="02-split.html"/);
+    assert.match(html, /href="..\/ag-news\/01-data.html#top"/);
+    assert.match(html, /href="https:\/\/example.org\/a.ipynb"/);
+    assert.match(html, /href="#x"/);
+  });
+
   test('attachment and relative images are inlined as data URIs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tb-md-'));
     try {
@@ -415,5 +423,44 @@ describe('exportCourse and the CLI', () => {
     mkdirSync(join(dir, 'other', 'a'), { recursive: true });
     writeFileSync(join(dir, 'other', 'a', '9-nine.ipynb'), '{}');
     await assert.rejects(findNotebooks([root, join(dir, 'other')]), /9-nine\.ipynb and .*9-nine\.ipynb would both be exported as a\/9-nine\.html/);
+  });
+
+  test('with a course guide the index opens as the front page: audience, prerequisites, titled sections in the guide\'s order, times, mirrors, links between sections', async () => {
+    const guidePath = join(dir, 'course.json');
+    const guide = {
+      title: 'Guided <course>',
+      audience: 'For people who know JavaScript & want to train models.',
+      prerequisites: ['Loops and async/await.', 'Logarithms.'],
+      order: 'Read the sections in order.',
+      sections: [
+        { folder: 'ag-news', title: 'Text: AG News', about: 'Classify news.', mirrors: [{ title: 'Text classification', url: 'https://example.org/text' }], minutes: { '01-failed': 15, '02-no-record': 10 } },
+        { folder: 'iris', title: 'Tables: Iris', about: 'A loop, step by step.', mirrors: [{ title: 'Train' }], minutes: { '01-outputs': 10, '02-plotly-mime': 20, '03-plotly-html': 30, '04-live-chart': 15 } },
+      ],
+    };
+    writeFileSync(guidePath, JSON.stringify(guide));
+    const guided = await exportCourse([join(dir, 'in')], { outDir: join(dir, 'guided'), course: guidePath });
+    const index = readFileSync(guided.indexPath, 'utf8');
+    assert.match(index, /<title>Guided &lt;course&gt;<\/title>/);
+    assert.match(index, /<p>For people who know JavaScript &amp; want to train models.<\/p>/);
+    assert.match(index, /<li>Loops and async\/await.<\/li>\n<li>Logarithms.<\/li>/);
+    assert.match(index, /<p>Read the sections in order.<\/p>/);
+    assert.ok(index.indexOf('id="section-ag-news"') < index.indexOf('id="section-iris"'), 'sections follow the guide');
+    assert.match(index, /<li><a href="#section-ag-news">1. Text: AG News<\/a> <span class="toc-facts">\(2 notebooks, about 25 min\)<\/span><p>Classify news. Mirrors <a href="https:\/\/example.org\/text">Text classification<\/a>.<\/p><\/li>/);
+    assert.match(index, /<a href="#section-iris">2. Tables: Iris<\/a> <span class="toc-facts">\(4 notebooks, about 1 h 15 min\)/);
+    assert.match(index, /<h2>2. Tables: Iris<a class="anchor"/);
+    assert.ok(!/<h2>[^<]*\biris\b/.test(index), 'section headings are titles, not folder names');
+    assert.match(index, /<a class="nb-title" href="iris\/02-plotly-mime.html">[^<]*<\/a> <span class="nb-time">about 20 min<\/span>/);
+    assert.match(index, /<p class="section-mirrors">Mirrors: Train<\/p>/);
+    assert.match(index, /<p class="section-next">Next section: <a href="#section-iris">Tables: Iris<\/a><\/p><\/section>/);
+    assert.equal((index.match(/class="section-next"/g) ?? []).length, 1, 'the last section has no next section');
+    const page = readFileSync(guided.notebooks[0]?.htmlPath ?? '', 'utf8');
+    assert.match(page, /Guided &lt;course&gt;/);
+
+    writeFileSync(guidePath, JSON.stringify({ ...guide, sections: [guide.sections[0], { ...guide.sections[1], minutes: { '01-outputs': 10 } }] }));
+    await assert.rejects(exportCourse([join(dir, 'in')], { outDir: join(dir, 'guided'), course: guidePath }), /course\.json: section "iris" has no minutes for notebook 02-plotly-mime/);
+    writeFileSync(guidePath, JSON.stringify({ ...guide, sections: [guide.sections[0]] }));
+    await assert.rejects(exportCourse([join(dir, 'in')], { outDir: join(dir, 'guided'), course: guidePath }), /course\.json: no section "iris"; the guide has "ag-news"/);
+    writeFileSync(guidePath, JSON.stringify({ ...guide, audience: '' }));
+    await assert.rejects(exportCourse([join(dir, 'in')], { outDir: join(dir, 'guided'), course: guidePath }), /course\.json: audience is "", expected a non-empty string/);
   });
 });
