@@ -4,7 +4,7 @@
  * This is the public API: what a course author writes notebooks with (datasets and loaders,
  * losses, the epoch steps, schedulers, save and load, display). Each group re-exports from one
  * folder of `src/`; everything else (the tooling, helpers the tests and benchmarks use) is
- * imported from its module. `test/api.test.ts` lists these names, so growing the API is a visible
+ * imported from its module. `test/index.test.ts` lists these names, so growing the API is a visible
  * decision; the README has the table.
  */
 
