@@ -101,11 +101,7 @@ describe('useFastWasmKernels', () => {
           tf.gather(images, rows, -3),
         ].map((t) => [...t.shape, ...Array.from(t.dataSync())]);
       });
-    const onWasm = run();
-    await tf.setBackend('cpu');
-    const onCpu = run();
-    await tf.setBackend('wasm');
-    assert.deepEqual(onWasm, onCpu);
+    await assertSameOnCpu(run);
   });
 
   it('rejects a gather index outside the first dimension', () => {
@@ -127,11 +123,7 @@ describe('useFastWasmKernels', () => {
           tf.slice(tf.tensor1d([1, 2, 3, 4], 'int32'), [1], [2]),
         ].map((t) => [...t.shape, ...Array.from(t.dataSync())]);
       });
-    const onWasm = run();
-    await tf.setBackend('cpu');
-    const onCpu = run();
-    await tf.setBackend('wasm');
-    assert.deepEqual(onWasm, onCpu);
+    await assertSameOnCpu(run);
   });
 
   it('leaks no tensors and no backend data through a dense layer training step', () => {
@@ -152,6 +144,15 @@ describe('useFastWasmKernels', () => {
     tf.dispose([w, x]);
   });
 });
+
+/** Runs `run` on wasm (the patched kernels), then on the cpu backend, and asserts both give the same shapes and values. */
+async function assertSameOnCpu(run: () => number[][]): Promise<void> {
+  const onWasm = run();
+  await tf.setBackend('cpu');
+  const onCpu = run();
+  await tf.setBackend('wasm');
+  assert.deepEqual(onWasm, onCpu);
+}
 
 function product(dims: number[]): number {
   return dims.reduce((a, b) => a * b, 1);
