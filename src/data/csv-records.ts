@@ -31,15 +31,21 @@ function lineCounter(text: string): (offset: number) => number {
  *
  * @param text - the file's text.
  * @param file - the file's name, for messages.
+ * @param dialect - the field delimiter and quote character. @default `{ delimiter: ',', quoteChar: '"' }`
  */
-export function parseCsvRecords(text: string, file: string): Array<{ line: number; fields: string[] }> {
+export function parseCsvRecords(
+  text: string,
+  file: string,
+  dialect: { delimiter?: string; quoteChar?: string } = {},
+): Array<{ line: number; fields: string[] }> {
+  const { delimiter = ',', quoteChar = '"' } = dialect;
   const records: Array<{ line: number; fields: string[] }> = [];
   const lineOf = lineCounter(text);
   let start = 0;
   Papa.parse<string[]>(text, {
-    delimiter: ',',
-    quoteChar: '"',
-    escapeChar: '"',
+    delimiter,
+    quoteChar,
+    escapeChar: quoteChar,
     skipEmptyLines: false,
     step: ({ data, errors, meta }) => {
       const line = lineOf(start);

@@ -27,6 +27,12 @@ declare module 'papaparse' {
     escapeChar?: string;
     skipEmptyLines?: boolean | 'greedy';
     step?: (result: ParseStepResult<T>) => void;
+    /** Whether the first row names the fields (then each row is an object). */
+    header?: boolean;
+    /** Whether numbers and booleans are converted from text. */
+    dynamicTyping?: boolean;
+    /** Lines to drop before parsing. */
+    skipFirstNLines?: number;
   }
   /** Parses CSV text. */
   export function parse<T = string[]>(input: string, config?: ParseConfig<T>): { data: T[]; errors: ParseError[] };
