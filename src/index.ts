@@ -17,6 +17,7 @@ export { randomSplit, type RandomSplitOptions } from './data/random-split.js';
 export { DataLoader, type DataLoaderOptions } from './data/data-loader.js';
 export { readCSV, type ReadCsvOptions } from './data/csv.js';
 export { loadIris, type Iris } from './data/iris.js';
+export { loadTable, type LoadTableOptions, type Table } from './data/table.js';
 
 // --- train: initialisation, losses, the epoch steps, gradient clipping, schedulers, backends ---
 export { torchLinearInit, type TorchLinearInitOptions } from './train/linear-init.js';
