@@ -21,9 +21,10 @@ export { loadTable, type LoadTableOptions, type Table } from './data/table.js';
 
 // --- train: initialisation, losses, the epoch steps, gradient clipping, schedulers, backends ---
 export { torchLinearInit, type TorchLinearInitOptions } from './train/linear-init.js';
-export { crossEntropyLoss } from './train/losses.js';
+export { crossEntropyLoss, mseLoss } from './train/losses.js';
+export { meanAbsoluteError, r2Score } from './train/metrics.js';
 export { trainStep, valStep } from './train/steps.js';
-export type { LossFn, TrainStepOptions, ValResult, ValStepOptions } from './train/steps.js';
+export type { Classifier, LossFn, Model, RegressionValResult, RegressionValStepOptions, TrainStepOptions, ValResult, ValStepOptions } from './train/steps.js';
 export { History, type EpochMetrics } from './train/history.js';
 export { irisClassifier } from './train/iris-classifier.js';
 export { clipGradNorm } from './train/clip-grad-norm.js';

@@ -47,7 +47,7 @@ const VALUES = [
   'isInterrupted', 'liveChart', 'loadAgNews', 'loadFashionMNIST', 'loadIris', 'loadModel', 'loadStateDict',
   'makeCollateBatch', 'plotHistory', 'progress', 'randomSplit', 'readCSV', 'saveModel', 'saveStateDict',
   'setDisplaySink', 'showFigure', 'showImages', 'showTable', 'sparseTrainBatch', 'stateDict', 'throwIfInterrupted',
-  'torchLinearInit', 'trainStep', 'valStep', 'loadTable',
+  'torchLinearInit', 'trainStep', 'valStep', 'loadTable', 'mseLoss', 'meanAbsoluteError', 'r2Score',
 ];
 
 const TYPES = [
@@ -57,7 +57,7 @@ const TYPES = [
   'Iris', 'LabelledImages', 'LabelledText', 'LiveChart', 'LiveChartOptions', 'LoadStateDictOptions', 'LoadStateDictResult',
   'LossFn', 'MimeBundle', 'PlotHistoryOptions', 'PlotlyFigure', 'Progress', 'ProgressOptions', 'RandomSplitOptions',
   'ReadCsvOptions', 'ShowImagesOptions', 'SparseTrainBatchOptions', 'StepLROptions', 'TableOptions', 'TextBatch',
-  'TextClassificationModelOptions', 'Tokenizer', 'TorchLinearInitOptions', 'TrainStepOptions', 'ValResult', 'ValStepOptions', 'LoadTableOptions', 'Table',
+  'TextClassificationModelOptions', 'Tokenizer', 'TorchLinearInitOptions', 'TrainStepOptions', 'ValResult', 'ValStepOptions', 'LoadTableOptions', 'Table', 'Classifier', 'Model', 'RegressionValResult', 'RegressionValStepOptions',
 ];
 
 /** `{ name, from, file }` for every name a notebook's code cells import from "trainbook" or one of its subpaths. */

@@ -48,3 +48,47 @@ export function crossEntropyLoss(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.
     return tf.neg(tf.mean(picked)) as tf.Scalar;
   });
 }
+
+/**
+ * Mean squared error between predictions and targets of the same shape: the mean over every
+ * element of `(input - target)²`.
+ *
+ * The shapes must be equal. PyTorch broadcasts different shapes (with a warning), and the classic
+ * regression mistake, predictions `[batch, 1]` against targets `[batch]`, then silently averages a
+ * `[batch, batch]` table of every prediction against every target; here it is an error that says
+ * which reshape fixes it.
+ *
+ * Ownership: returns a new scalar; the caller disposes it (inside `optimizer.minimize` or
+ * `tf.tidy` this happens for you).
+ *
+ * PyTorch: `nn.MSELoss()(input, target)` with the default `reduction='mean'`. Deviation: different
+ * shapes are an error, not a broadcast with a `UserWarning`.
+ *
+ * @param input - predictions, any shape, float32 (e.g. a model's output `[batch, 1]`).
+ * @param target - the true values, the same shape as `input`; int32 targets are cast to float32.
+ * @returns the mean squared error, a scalar.
+ * @example
+ * ```ts
+ * const loss = mseLoss(model.apply(x) as tf.Tensor2D, y); // both [batch, 1]
+ * ```
+ */
+export function mseLoss(input: tf.Tensor, target: tf.Tensor): tf.Scalar {
+  const same = input.rank === target.rank && input.shape.every((size, i) => size === target.shape[i]);
+  if (!same) {
+    const [a, b] = [`[${input.shape.join(', ')}]`, `[${target.shape.join(', ')}]`];
+    const n = input.shape[0];
+    const hint =
+      input.rank === 2 && input.shape[1] === 1 && target.rank === 1 && target.shape[0] === n
+        ? `: reshape the targets to [${n}, 1] (targets.reshape([-1, 1])) or the predictions to [${n}] (predictions.squeeze([1])); ` +
+          `PyTorch would broadcast the two to [${n}, ${n}] and average every prediction against every target`
+        : input.rank === 1 && target.rank === 2 && target.shape[1] === 1 && target.shape[0] === n
+          ? `: reshape the predictions to [${n}, 1] (predictions.reshape([-1, 1])) or the targets to [${n}] (targets.squeeze([1])); ` +
+            `PyTorch would broadcast the two to [${n}, ${n}] and average every prediction against every target`
+          : '; give both the same shape';
+    throw new Error(`mseLoss: input (predictions) has shape ${a} but target has shape ${b}, expected the same shape${hint}`);
+  }
+  if (input.dtype !== 'float32') {
+    throw new Error(`mseLoss: input (predictions) has dtype ${input.dtype}, expected float32 (a model's output)`);
+  }
+  return tf.tidy(() => tf.mean(tf.squaredDifference(input, tf.cast(target, 'float32'))) as tf.Scalar);
+}

@@ -120,7 +120,7 @@ describe('trainStep and valStep', () => {
     const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 2 });
     await assert.rejects(
       valStep((input) => tf.sum(input, 1), loader, { lossFn: crossEntropyLoss }),
-      /the model's output is \[2\], expected logits \[batch, classes\]/,
+      /the model's output is \[2\], expected \[batch, outputs\] \(logits \[batch, classes\], or predictions \[batch, 1\]\)/,
     );
     tf.dispose([x, y]);
   });
