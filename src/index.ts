@@ -18,6 +18,7 @@ export { DataLoader, type DataLoaderOptions } from './data/data-loader.js';
 export { readCSV, type ReadCsvOptions } from './data/csv.js';
 export { loadIris, type Iris } from './data/iris.js';
 export { loadTable, type LoadTableOptions, type Table } from './data/table.js';
+export { StandardScaler } from './data/standard-scaler.js';
 
 // --- train: initialisation, losses, the epoch steps, gradient clipping, schedulers, backends ---
 export { torchLinearInit, type TorchLinearInitOptions } from './train/linear-init.js';

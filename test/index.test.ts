@@ -47,7 +47,7 @@ const VALUES = [
   'isInterrupted', 'liveChart', 'loadAgNews', 'loadFashionMNIST', 'loadIris', 'loadModel', 'loadStateDict',
   'makeCollateBatch', 'plotHistory', 'progress', 'randomSplit', 'readCSV', 'saveModel', 'saveStateDict',
   'setDisplaySink', 'showFigure', 'showImages', 'showTable', 'sparseTrainBatch', 'stateDict', 'throwIfInterrupted',
-  'torchLinearInit', 'trainStep', 'valStep', 'loadTable', 'mseLoss', 'meanAbsoluteError', 'r2Score',
+  'torchLinearInit', 'trainStep', 'valStep', 'loadTable', 'mseLoss', 'meanAbsoluteError', 'r2Score', 'StandardScaler',
 ];
 
 const TYPES = [
