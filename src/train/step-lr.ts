@@ -2,7 +2,10 @@
  * `StepLR`: multiply the learning rate by `gamma` every `stepSize` calls of `step()`.
  */
 
-/** Anything whose learning rate can be changed; tf.js's `tf.train.sgd` optimizer is one. */
+/**
+ * Anything whose learning rate can be changed: of tf.js's optimizers, `tf.train.sgd` and
+ * `tf.train.momentum` (not Adam, Adamax, Adagrad, Adadelta or RMSProp, which have no `setLearningRate`).
+ */
 export interface LearningRateHolder {
   setLearningRate(learningRate: number): void;
 }
@@ -25,7 +28,11 @@ export interface StepLROptions {
  * Decays the learning rate of an optimizer by `gamma` every `stepSize` calls of {@link StepLR.step}.
  *
  * The tutorial calls `step()` once per epoch, and only when validation accuracy dropped. Each
- * decay sets the optimizer's learning rate with `setLearningRate`.
+ * decay sets the optimizer's learning rate with `setLearningRate`, which of tf.js's optimizers only
+ * SGD (`tf.train.sgd`) and momentum (`tf.train.momentum`) have. Adam, Adamax, Adagrad, Adadelta and
+ * RMSProp fix their learning rate when they are created, so `StepLR` refuses them (an error that
+ * says so); to decay theirs, create a new optimizer with the smaller rate (which also restarts their
+ * moment estimates).
  *
  * PyTorch: `torch.optim.lr_scheduler.StepLR(optimizer, step_size, gamma)`: same rule (the
  * learning rate after `n` steps is the previous one times `gamma` whenever `n % step_size == 0`),
@@ -51,6 +58,14 @@ export class StepLR {
     const { stepSize, gamma = 0.1 } = options;
     if (!(stepSize > 0 && Number.isFinite(stepSize))) throw new Error(`StepLR: stepSize is ${stepSize}, expected a positive number`);
     if (!Number.isFinite(gamma)) throw new Error(`StepLR: gamma is ${gamma}, expected a number`);
+    if (typeof (optimizer as Partial<LearningRateHolder> | null)?.setLearningRate !== 'function') {
+      const name = (optimizer as object | null)?.constructor?.name ?? String(optimizer);
+      throw new Error(
+        `StepLR: the optimizer (${name}) has no setLearningRate, so StepLR cannot change its learning rate. ` +
+          "Of tf.js's optimizers only tf.train.sgd and tf.train.momentum have it; Adam, Adamax, Adagrad, Adadelta and RMSProp " +
+          'keep the rate they were created with (create a new optimizer with a smaller rate instead)',
+      );
+    }
     const fieldLr = (optimizer as unknown as { learningRate?: unknown }).learningRate;
     const initialLr = options.initialLr ?? (typeof fieldLr === 'number' ? fieldLr : undefined);
     if (initialLr === undefined) {

@@ -36,3 +36,17 @@ test('StepLR reads and changes the learning rate of tf.train.sgd, which then tak
   x.dispose();
   optimizer.dispose();
 });
+
+test('StepLR drives tf.train.momentum, and refuses Adam and the other optimizers without setLearningRate, saying which work', async () => {
+  await tf.setBackend('wasm');
+  const momentum = tf.train.momentum(0.1, 0.9);
+  const scheduler = new StepLR(momentum, { stepSize: 1, gamma: 0.5 });
+  scheduler.step();
+  assert.equal((momentum as unknown as { learningRate: number }).learningRate, 0.05);
+  for (const optimizer of [tf.train.adam(1e-3), tf.train.rmsprop(1e-3), tf.train.adagrad(0.1)]) {
+    assert.throws(
+      () => new StepLR(optimizer as unknown as { setLearningRate(lr: number): void }, { stepSize: 1 }),
+      new RegExp(`StepLR: the optimizer \\(${optimizer.constructor.name}\\) has no setLearningRate, .*only tf\\.train\\.sgd and tf\\.train\\.momentum`),
+    );
+  }
+});
