@@ -31,3 +31,4 @@ export {
   type StepLRSettings,
 } from './ag-news.js';
 export { checkMomentumStep, checkSoftmax, checkTestErrorLine, type MomentumSettings, type TestTotals } from './fashion-mnist.js';
+export { checkColumnStats, checkRSquared, type ColumnStats } from './diabetes.js';
