@@ -2,7 +2,7 @@
 # Run nbgrader from the repository root (see "Teach a class" in README.md).
 c = get_config()  # noqa: F821 (nbgrader provides get_config)
 
-# The assignments are the section folders: iris, ag-news, fashion-mnist.
+# The assignments are the section folders: iris, ag-news, fashion-mnist, diabetes.
 c.CourseDirectory.source_directory = "notebooks"
 # What the notebooks write when they run (models, checkpoints) is not part of an assignment.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.safetensors", "iris-model"]

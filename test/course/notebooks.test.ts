@@ -18,6 +18,10 @@ import { skipUnlessSlow } from '../slow.js';
 // PyTorch's numbers for the quick Fashion-MNIST run (first 2,000 training images, one epoch).
 const fashionQuick = (JSON.parse(readFileSync('test/golden/fashion-mnist/accuracy.json', 'utf8')) as { quick: Record<'sgd' | 'momentum', { accuracy: number; avg_loss: number }[]> }).quick;
 const fashionSteps = JSON.parse(readFileSync('test/golden/fashion-mnist/step-losses.json', 'utf8')) as Record<'sgd_lr_1e-3', number[]>;
+const diabetes = JSON.parse(readFileSync('test/golden/diabetes/golden.json', 'utf8')) as {
+  epochs: { trainLoss: number; valLoss: number; valMeanAbsoluteError: number; valR2: number }[];
+  test: { loss: number; meanAbsoluteError: number; r2: number };
+};
 /** `x` printed with `places` decimals as a regex source, the last decimal free (float rounding). */
 function digits(x: number, places: number): string {
   return `${x.toFixed(places).slice(0, -1).replace('.', '\\.')}\\d`;
@@ -75,6 +79,23 @@ const SECTIONS: Section[] = [
         /Done!/,
       ],
       '03-train-model.ipynb': [/Epoch 2\/2: train loss \d\.\d{4}, train accuracy \d+\.\d{2}%, validation loss \d\.\d{4}, validation accuracy \d+\.\d{2}%/],
+    },
+  },
+  {
+    dir: 'notebooks/diabetes',
+    steps: ['data-and-scaling', 'train-and-save'],
+    quick: false,
+    expectedText: {
+      '01-data-and-scaling.ipynb': [/train: 310 {2}validation: 66 {2}test: 66/, /no column "BMI"; the header names "age"/, /age {2}mean {3}49\.57 {3}standard deviation {2}12\.73/],
+      // PyTorch's first and last epoch and its test set (test/golden/diabetes/golden.json), to the printed digits
+      '02-train-and-save.ipynb': [
+        ...[0, 29].map((k) => {
+          const e = diabetes.epochs[k]!;
+          return new RegExp(`epoch ${String(k + 1).padStart(2)} {2}lr 0\\.\\d{5} {2}train loss +${digits(e.trainLoss, 1)} {2}validation loss ${digits(e.valLoss, 1)} {2}MAE ${digits(e.valMeanAbsoluteError, 2)} {2}R² ${digits(e.valR2, 3)}`);
+        }),
+        new RegExp(`test: loss ${digits(diabetes.test.loss, 1)} {2}MAE ${digits(diabetes.test.meanAbsoluteError, 2)} {2}R² ${digits(diabetes.test.r2, 3)}`),
+        /same predictions as the trained model: true/,
+      ],
     },
   },
 ];

@@ -96,3 +96,21 @@ test('with lr 1e-2 and no schedule SGD diverges as in PyTorch: the loss explodes
   theirs.slice(0, 4).forEach((g, i) => near(ours.batchLosses[i]!, g!, 1e-4, `batch ${i + 1} loss`));
   assert.ok(theirs.includes(null) && ours.batchLosses.slice(0, 20).some((v) => !Number.isFinite(v)), `PyTorch ${theirs}, ours ${ours.batchLosses.slice(0, 20)}`);
 });
+
+test('the PyTorch numbers notebooks/diabetes/02 quotes are the golden ones', () => {
+  const notebook = JSON.parse(readFileSync(new URL('../../notebooks/diabetes/02-train-and-save.ipynb', import.meta.url), 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
+  const text = notebook.cells.filter((c) => c.cell_type === 'markdown').map((c) => c.source.join('')).join('\n');
+  const first = golden.epochs[0]!;
+  assert.ok(
+    text.includes(`(the first epoch: ${first.trainLoss.toFixed(1)}, ${first.valLoss.toFixed(1)}, ${first.valMeanAbsoluteError.toFixed(2)}, ${first.valR2.toFixed(3)} in PyTorch)`),
+    'the first epoch quoted in the text',
+  );
+  const [a, b, c, d, e, f] = golden['lr1e-2'].batchLosses as number[];
+  const quoted = `(batch losses ${[a, b, c, d].map((v) => Math.round(v!).toLocaleString('en-US')).join(', ')}, ${(e! / 1e9).toFixed(1)} billion, ${(f! / 1e21).toFixed(1)} × 10²¹, then NaN)`;
+  assert.ok(text.replace(/\n/g, ' ').includes(quoted), `expected the text to quote ${quoted}`);
+  assert.equal(golden['lr1e-2'].batchLosses[6], null);
+  const last = golden.epochs[29]!;
+  assert.ok(text.includes(`R² ${golden.epochs[9]!.valR2.toFixed(2)} at epoch 10`) && text.includes(`test R² (${golden.test.r2.toFixed(3)})`));
+  assert.ok(text.includes('they settle, between 0.43 and 0.50') && golden.epochs.slice(10).every((e) => e.valR2 >= 0.43 && e.valR2 < 0.505), 'R² after the first decay');
+  assert.ok(Math.abs(last.valMeanAbsoluteError - 43) < 0.5 && Math.abs(last.valR2 - 0.48) < 0.01, 'the summary says about 43 points and 0.48');
+});
