@@ -69,6 +69,14 @@ export function fashionMNISTFiles(train: boolean): { images: string; labels: str
  * @throws Error naming the file for a missing, truncated or mislabelled file.
  */
 export function readFashionMNIST(dir: string, options: FashionMNISTOptions): FashionMNISTArrays {
+  const { pixels, labels, count } = readFashionMNISTBytes(dir, options);
+  const scaled = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) scaled[i] = (pixels[i] as number) / 255;
+  return { images: scaled, labels, count };
+}
+
+/** The split as stored: pixels 0-255 (a view of the decompressed file, not copied), checked labels. */
+function readFashionMNISTBytes(dir: string, options: FashionMNISTOptions): { pixels: Uint8Array; labels: Int32Array; count: number } {
   const files = fashionMNISTFiles(options.train);
   const imagesPath = join(dir, files.images);
   const labelsPath = join(dir, files.labels);
@@ -88,9 +96,6 @@ export function readFashionMNIST(dir: string, options: FashionMNISTOptions): Fas
     throw new RangeError(`readFashionMNIST: maxExamples is ${String(max)}, expected a positive integer`);
   }
   const count = Math.min(numImages, max ?? numImages);
-  const pixels = images.data.subarray(0, count * size * size);
-  const scaled = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) scaled[i] = (pixels[i] as number) / 255;
   const classes = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const label = labels.data[i] as number;
@@ -99,7 +104,39 @@ export function readFashionMNIST(dir: string, options: FashionMNISTOptions): Fas
     }
     classes[i] = label;
   }
-  return { images: scaled, labels: classes, count };
+  return { pixels: images.data.subarray(0, count * size * size), labels: classes, count };
+}
+
+/** The part of tf.js's wasm backend (`BackendWasm`) that hands out a tensor's memory as a typed array. */
+interface HeapBackend {
+  typedArrayFromHeap(tensor: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+function isHeapBackend(backend: object): backend is HeapBackend {
+  return typeof (backend as Partial<HeapBackend>).typedArrayFromHeap === 'function';
+}
+
+/**
+ * `pixels / 255` as a float32 tensor `shape`. On the wasm backend (the kernel's) the tensor is allocated in wasm
+ * memory (`tf.fill`) and written there in place, so the 188 MB float32 copy of the training split is never made in
+ * JavaScript as well; other backends get it from a Float32Array, as `tf.tensor` needs.
+ */
+function scaledPixelTensor(pixels: Uint8Array, shape: [number, number, number]): tf.Tensor3D {
+  const backend = tf.backend();
+  if (tf.getBackend() === 'wasm' && isHeapBackend(backend)) {
+    const x = tf.fill<tf.Rank.R3>(shape, 0, 'float32');
+    // A view of wasm memory: valid until the next allocation may grow it, so it is written before anything else runs.
+    const heap = backend.typedArrayFromHeap(x);
+    if (!(heap instanceof Float32Array) || heap.length !== pixels.length) {
+      x.dispose();
+      throw new Error(`loadFashionMNIST: the wasm backend gave ${heap.length} values of ${heap.constructor.name} for a float32 tensor of ${pixels.length}; expected a Float32Array of the same length`);
+    }
+    for (let i = 0; i < pixels.length; i++) heap[i] = (pixels[i] as number) / 255;
+    return x;
+  }
+  const scaled = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) scaled[i] = (pixels[i] as number) / 255;
+  return tf.tensor3d(scaled, shape, 'float32');
 }
 
 /**
@@ -110,7 +147,8 @@ export function readFashionMNIST(dir: string, options: FashionMNISTOptions): Fas
  * the channel dimension of PyTorch's `[1, 28, 28]` is left out.
  *
  * Ownership: the two tensors are `dataset.tensors`; dispose them when you are done
- * (`tf.dispose(dataset.tensors)`). Loading the training split takes about 190 MB.
+ * (`tf.dispose(dataset.tensors)`). The training split's images take 188 MB in the backend's memory; on the
+ * wasm backend they are written there directly from the file's bytes, without a float32 copy in JavaScript.
  *
  * PyTorch: `torchvision.datasets.FashionMNIST(root, train=train, transform=ToTensor())`, which
  * gives `[1, 28, 28]` images one at a time; here the whole split is one tensor, so the
@@ -123,9 +161,9 @@ export function readFashionMNIST(dir: string, options: FashionMNISTOptions): Fas
  * ```
  */
 export function loadFashionMNIST(dir: string, options: FashionMNISTOptions): TensorDataset<[tf.Tensor3D, tf.Tensor1D]> {
-  const { images, labels, count } = readFashionMNIST(dir, options);
+  const { pixels, labels, count } = readFashionMNISTBytes(dir, options);
   const size = FASHION_MNIST_IMAGE_SIZE;
-  const x = tf.tensor3d(images, [count, size, size], 'float32');
+  const x = scaledPixelTensor(pixels, [count, size, size]);
   const y = tf.tensor1d(labels, 'int32');
   return new TensorDataset(x, y);
 }

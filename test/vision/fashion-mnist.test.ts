@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { FASHION_MNIST_CLASSES, loadFashionMNIST, readFashionMNIST } from '../../src/vision/fashion-mnist.js';
 
 const dataDir = new URL('../../data/fashion-mnist', import.meta.url).pathname;
@@ -12,6 +13,11 @@ function counts(labels: Int32Array): number[] {
 }
 
 describe('Fashion-MNIST as shipped in data/fashion-mnist', () => {
+  // Importing the wasm backend makes it tf.js's default; the tests run on cpu except the one about wasm.
+  before(async () => {
+    await tf.setBackend('cpu');
+  });
+
   it('has 10,000 test images, 1,000 per class, in the published order', () => {
     const test = readFashionMNIST(dataDir, { train: false });
     assert.equal(test.count, 10000);
@@ -57,5 +63,33 @@ describe('Fashion-MNIST as shipped in data/fashion-mnist', () => {
 
   it('rejects a maxExamples that is not a positive integer', () => {
     assert.throws(() => readFashionMNIST(dataDir, { train: false, maxExamples: 0 }), /maxExamples is 0, expected a positive integer/);
+  });
+
+  // On wasm (the kernel's backend) the images are written straight into the tensor's wasm memory, not copied from
+  // a JavaScript Float32Array: the values must be exactly readFashionMNIST's (pixel / 255 in float32).
+  it('on the wasm backend, loads exactly the pixels / 255 that readFashionMNIST gives', async () => {
+    await tf.setBackend('wasm');
+    try {
+      const before = tf.memory().numTensors;
+      const arrays = readFashionMNIST(dataDir, { train: false });
+      const data = loadFashionMNIST(dataDir, { train: false });
+      const [x, y] = data.tensors;
+      assert.deepEqual(x.shape, [10000, 28, 28]);
+      assert.equal(x.dtype, 'float32');
+      const values = x.dataSync();
+      let differ = 0;
+      for (let i = 0; i < values.length; i++) if (values[i] !== arrays.images[i]) differ++;
+      assert.equal(differ, 0, `${differ} of ${values.length} pixels differ from readFashionMNIST's`);
+      assert.deepEqual([...y.dataSync()], [...arrays.labels]);
+      // Later allocations must not disturb the written values (a stale view of grown wasm memory would).
+      const big = tf.zeros([64, 1024, 1024]);
+      const [image, label] = data.get(9999);
+      assert.deepEqual([...image.dataSync()], [...arrays.images.subarray(9999 * 784)]);
+      tf.dispose([big, image, label]);
+      tf.dispose(data.tensors);
+      assert.equal(tf.memory().numTensors, before);
+    } finally {
+      await tf.setBackend('cpu');
+    }
   });
 });
