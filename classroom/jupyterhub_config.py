@@ -10,8 +10,9 @@
 #   CLASSROOM_PROXY_API_PORT  the proxy's REST API port (default 8001)
 #   CLASSROOM_SPAWNER         "local" (default): real unix users, JupyterHub's LocalProcessSpawner;
 #                             "simple": SimpleLocalProcessSpawner, every student's server runs as the hub's user
-#                             in its own folder under CLASSROOM_HOMES, nobody logs in (API tokens only); what the
-#                             CI test uses: no isolation between students, never for a real class
+#                             in its own folder under CLASSROOM_HOMES, nobody logs in (API tokens only): no
+#                             isolation between students, for trying the course without creating users, never for a
+#                             real class (the CI test uses "local" with real users)
 #   CLASSROOM_HOMES           parent folder of the students' folders with the simple spawner
 #   CLASSROOM_API_TOKEN       a token for the "classroom-admin" service (create users, start and use servers)
 #   CLASSROOM_ADMINS          comma-separated hub admins (the teacher)

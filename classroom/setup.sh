@@ -3,13 +3,15 @@
 # package.json), nbgrader, and the trainbook kernel registered in that venv with --sys-prefix.
 # Usage: bash classroom/setup.sh [VENV]          (default VENV: /opt/trainbook-class)
 # Then, in the folder that keeps the hub's state: VENV/bin/jupyterhub -f classroom/jupyterhub_config.py
-# CLASSROOM_SYSTEM_SITE_PACKAGES=1 lets the venv reuse packages already installed in the system Python (the test
-# uses it so that it downloads nothing).
+# CLASSROOM_PYTHON is the Python the venv is made from (default python3). With real unix users (the default
+# LocalProcessSpawner) every student runs the venv's Python, so it must be one they can read: Debian's /usr/bin/python3
+# (package python3-venv), not one under a private home such as root's pyenv. The same holds for Node, the course and VENV.
+# CLASSROOM_SYSTEM_SITE_PACKAGES=1 lets the venv reuse packages already installed in that Python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="${1:-/opt/trainbook-class}"
 if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv ${CLASSROOM_SYSTEM_SITE_PACKAGES:+--system-site-packages --without-pip} "$venv"
+  "${CLASSROOM_PYTHON:-python3}" -m venv ${CLASSROOM_SYSTEM_SITE_PACKAGES:+--system-site-packages --without-pip} "$venv"
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r classroom/requirements.txt
 # nbgrader for the whole venv (teacher and students): the exchange folder (CLASSROOM_EXCHANGE, default

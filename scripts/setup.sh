@@ -6,11 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: Chromium for the browser tests; OpenBLAS and a C compiler for the optional
-# native matrix-product addon (src/train/native).
+# native matrix-product addon (src/train/native); Debian's Python with venv for the class test's hub, whose students
+# (real unix users) must be able to run its Python (test/classroom/hub.test.ts).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 dpkg -s libopenblas-dev >/dev/null 2>&1 || missing+=(libopenblas-dev)
 command -v cc >/dev/null 2>&1 || missing+=(build-essential)
+{ [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1; } || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
   "${apt_get[@]}" update -qq

@@ -1,19 +1,20 @@
 // A class on one machine: classroom/setup.sh installs JupyterHub, configurable-http-proxy and the trainbook kernel
-// into a fresh venv (kernel registered with --sys-prefix), the hub of classroom/jupyterhub_config.py starts on
-// loopback ports chosen now, STUDENTS students' servers start through the hub's REST API, and every student runs the
-// Iris epochs notebook (quick mode) through the Jupyter Server API (sessions + the kernel's websocket) at the same
-// time. Prints server start p50/p95, kernel and server RSS per student, the hub's own RSS and how many students fit
-// in 24 GB. Everything (hub, proxy, servers, kernels, temp folders) is torn down, also on failure.
-// Then nbgrader's release -> fetch -> submit -> collect -> autograde with the student's side through the hub.
-// Slow (about four minutes on 2 cores; test/slow.ts). Linux only (reads /proc).
+// into a fresh venv made from Debian's Python (kernel registered with --sys-prefix), STUDENTS real unix users are
+// created (useradd), the hub of classroom/jupyterhub_config.py starts on loopback ports chosen now with its default
+// LocalProcessSpawner, every student's server starts through the hub's REST API as that student's unix user, and
+// every student runs the Iris epochs notebook (quick mode) through the Jupyter Server API (sessions + the kernel's
+// websocket) at the same time. Prints server start p50/p95, kernel and server RSS per student, the hub's own RSS and
+// how many students fit in 24 GB. Then nbgrader's release -> fetch -> submit (two students) -> collect -> autograde,
+// the students' side through the hub. Everything (hub, proxy, servers, kernels, users, temp folders) is torn down,
+// also on failure. Slow (about six minutes on 2 cores; test/slow.ts). Linux, as root (useradd; CI runs as root).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { cellSource, type Notebook } from '../../src/notebook/nbformat.js';
 import { injectParameters } from '../../src/notebook/run.js';
@@ -33,11 +34,32 @@ const ANSWERS = [
   return { loss: sum(batches.map((b) => b.loss)) / batches.length, accuracy: sum(batches.map((b) => b.correct)) / sum(batches.map((b) => b.size)) };`,
 ];
 
+// The venv's Python: one every student can run (root's pyenv, CI's own Python, is private to root).
+const CLASS_PYTHON = '/usr/bin/python3';
+
 function skipReason(): string | false {
-  const slow = skipUnlessSlow('a JupyterHub class of 10 and an nbgrader round trip, about four minutes');
+  const slow = skipUnlessSlow('a JupyterHub class of 10 real unix users and an nbgrader round trip, about six minutes');
   if (slow) return slow;
   if (process.platform !== 'linux') return 'reads process memory from /proc: Linux only';
+  if (process.getuid?.() !== 0) return 'creates the students as unix users (useradd) and runs the hub as root, as a class machine does: run as root (CI does)';
   return false;
+}
+
+/** Whether user "nobody"'s permissions (others') reach `path`: every folder above it searchable, the file readable. */
+function othersCanRead(path: string): boolean {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === '/') break;
+  }
+  return (statSync(path).mode & 0o004) !== 0;
+}
+
+function run(command: string, args: string[], timeout = 120_000): string {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}${result.error ? `, ${result.error.message}` : ''}):\n${result.stdout}\n${result.stderr}`);
+  }
+  return result.stdout;
 }
 
 // ---- processes, from /proc ----
@@ -239,29 +261,50 @@ describe('a class on JupyterHub', { skip: skipReason() }, () => {
   let tmp = '';
   let hub: Hub | undefined;
   let venv = '';
-  const students = Array.from({ length: STUDENTS }, (_, i) => `student${i + 1}`);
+  let course = repo;
+  // Unix user names, unique to this run (a run killed before its cleanup leaves no name that blocks the next one).
+  const tag = randomBytes(2).toString('hex');
+  const students = Array.from({ length: STUDENTS }, (_, i) => `tb${tag}s${i + 1}`);
+  const created: string[] = [];
   const startMs = new Map<string, number>();
 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'trainbook-class-'));
+    chmodSync(tmp, 0o755); // the students read the venv (and maybe the course) in here
     venv = join(tmp, 'venv');
-    const setup = spawnSync('bash', [join(repo, 'classroom', 'setup.sh'), venv], {
+    // The students' kernels run Node and the course's dist/ and node_modules/ as the students: where this checkout
+    // is private (a clone under /root), the class gets a copy of it that everyone can read, as a class machine would.
+    assert.ok(othersCanRead(process.execPath), `Node (${process.execPath}) is not readable by other users; the students' kernels run it: install Node system-wide (e.g. /usr/bin/node)`);
+    if (!othersCanRead(join(repo, 'package.json'))) {
+      course = join(tmp, 'course');
+      mkdirSync(course);
+      run('bash', ['-c', 'tar -C "$0" --exclude=./.git -cf - . | tar -C "$1" -xf -', repo, course], 300_000);
+    }
+    const setup = spawnSync('bash', [join(course, 'classroom', 'setup.sh'), venv], {
       encoding: 'utf8',
-      env: { ...process.env, CLASSROOM_SYSTEM_SITE_PACKAGES: '1' },
-      timeout: 300_000,
+      env: { ...process.env, CLASSROOM_PYTHON: CLASS_PYTHON },
+      timeout: 600_000,
     });
     assert.equal(setup.status, 0, `classroom/setup.sh failed (exit ${setup.status}):\n${setup.stdout}\n${setup.stderr}`);
     assert.ok(existsSync(join(venv, 'share', 'jupyter', 'kernels', 'trainbook', 'kernel.json')), 'setup.sh did not register the trainbook kernel in the venv');
+    console.log(setup.stdout.trim().split('\n').at(-1));
 
     const [port, hubPort, proxyApiPort] = [await freePort(), await freePort(), await freePort()];
     const state = join(tmp, 'state');
     const homes = join(tmp, 'homes');
     mkdirSync(state);
-    mkdirSync(homes);
+    mkdirSync(homes, { mode: 0o755 });
+    // The exchange, as nbgrader's documentation sets it up: everyone may write (release, submit) in it.
+    mkdirSync(join(tmp, 'exchange'), { mode: 0o777 });
+    chmodSync(join(tmp, 'exchange'), 0o777);
+    for (const name of students) {
+      run('useradd', ['--create-home', '--home-dir', join(homes, name), '--user-group', '--shell', '/bin/bash', name]);
+      created.push(name);
+    }
     const log = join(tmp, 'hub.log');
     const logFd = openSync(log, 'w');
     const token = randomBytes(24).toString('hex');
-    const child = spawn(join(venv, 'bin', 'python'), ['-m', 'jupyterhub', '-f', join(repo, 'classroom', 'jupyterhub_config.py')], {
+    const child = spawn(join(venv, 'bin', 'python'), ['-m', 'jupyterhub', '-f', join(course, 'classroom', 'jupyterhub_config.py')], {
       cwd: state,
       detached: true,
       stdio: ['ignore', logFd, logFd],
@@ -272,8 +315,7 @@ describe('a class on JupyterHub', { skip: skipReason() }, () => {
         CLASSROOM_PORT: String(port),
         CLASSROOM_HUB_PORT: String(hubPort),
         CLASSROOM_PROXY_API_PORT: String(proxyApiPort),
-        CLASSROOM_SPAWNER: 'simple',
-        CLASSROOM_HOMES: homes,
+        CLASSROOM_SPAWNER: 'local',
         CLASSROOM_API_TOKEN: token,
         CLASSROOM_EXCHANGE: join(tmp, 'exchange'),
       },
@@ -311,12 +353,22 @@ describe('a class on JupyterHub', { skip: skipReason() }, () => {
       }
       await sleep(200);
       const left = everything.filter((p) => readProcs().get(p.pid)?.cmdline === p.cmdline);
-      if (tmp) rmSync(tmp, { recursive: true, force: true });
+      removeClass();
       assert.deepEqual(left.map((p) => `${p.pid} ${p.cmdline}`), [], 'processes of the class were left running');
-    } else if (tmp) {
-      rmSync(tmp, { recursive: true, force: true });
+    } else {
+      removeClass();
     }
   });
+
+  function removeClass(): void {
+    const failed: string[] = [];
+    for (const name of created) {
+      const result = spawnSync('userdel', ['--remove', name], { encoding: 'utf8' });
+      if (result.status !== 0) failed.push(`${name}: ${result.stderr.trim()}`);
+    }
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    assert.deepEqual(failed, [], 'userdel could not remove the students');
+  }
 
   test(`${STUDENTS} students' servers start through the hub's REST API`, async () => {
     const times = await Promise.all(students.map((s) => startServer(hub!, s)));
@@ -355,11 +407,10 @@ describe('a class on JupyterHub', { skip: skipReason() }, () => {
     console.log(`students in 24 GB at the largest server + kernel (${mb(perStudent)}): ${fit}`);
     assert.ok(fit >= 1);
   });
-  // The teacher's side runs nbgrader in a course folder laid out like this checkout (its nbgrader_config.py, one Iris
-  // notebook); the student's side goes through the hub to nbgrader's Assignments API in the student's own server.
-  // One student: nbgrader names a submission after the unix user of the server (or JUPYTERHUB_USER when that user is
-  // "jovyan", as in Zero to JupyterHub), and here every server runs as root, so two students would be one "root".
-  test('nbgrader through the hub: release, a student fetches, answers and submits, collect, autograde', async () => {
+  // The teacher's side runs nbgrader (as root) in a course folder laid out like this checkout (its nbgrader_config.py,
+  // one Iris notebook); the students' side goes through the hub to nbgrader's Assignments API in each student's own
+  // server, which runs as that student's unix user: nbgrader names each submission after it.
+  test('nbgrader through the hub: release, two students fetch, answer and submit, collect, autograde', async () => {
     const teacher = join(tmp, 'teacher');
     mkdirSync(join(teacher, 'notebooks', 'iris'), { recursive: true });
     copyFileSync(join(repo, 'nbgrader_config.py'), join(teacher, 'nbgrader_config.py'));
@@ -385,23 +436,29 @@ describe('a class on JupyterHub', { skip: skipReason() }, () => {
       assert.ok(reply.success, `${student}: ${what} failed: ${JSON.stringify(reply.value)}`);
       return (reply.value as { assignment_id: string; status: string }[]).filter((a) => a.assignment_id === 'iris');
     };
-    const good = 'student1';
-    for (const student of [good]) {
+    // The first student answers both exercises, the second only the first: their grades must differ.
+    const [good, partial] = students as [string, string];
+    const answered = new Map([[good, ANSWERS.length], [partial, 1]]);
+    for (const [student, count] of answered) {
       const listed = await action(student, 'fetch');
       assert.ok(listed.some((a) => a.status === 'fetched'), `${student}: iris is not listed as fetched: ${JSON.stringify(listed)}`);
+      // The student edits the fetched notebook through the contents API.
+      const path = `/user/${student}/api/contents/assignments/iris/${EXERCISE}.ipynb`;
+      const fetched = await apiJson<{ content: Notebook }>(hub!, 'GET', `${path}?content=1&type=notebook`);
+      const stubs = fetched.content.cells.filter((c) => (c.metadata as { nbgrader?: { solution?: boolean } }).nbgrader?.solution);
+      assert.equal(stubs.length, ANSWERS.length, `${EXERCISE} should hold ${ANSWERS.length} exercises`);
+      stubs.slice(0, count).forEach((cell, i) => {
+        const text = cellSource(cell);
+        assert.ok(text.includes(STUB), `the released stub is not nbgrader_config.py's:\n${text}`);
+        cell.source = text.replace(STUB, ANSWERS[i]);
+      });
+      await apiJson(hub!, 'PUT', path, { type: 'notebook', format: 'json', content: fetched.content }, [200]);
+      await action(student, 'submit');
     }
-    // The student answers every exercise: edits the fetched notebook through the contents API.
-    const path = `/user/${good}/api/contents/assignments/iris/${EXERCISE}.ipynb`;
-    const fetched = await apiJson<{ content: Notebook }>(hub!, 'GET', `${path}?content=1&type=notebook`);
-    const stubs = fetched.content.cells.filter((c) => (c.metadata as { nbgrader?: { solution?: boolean } }).nbgrader?.solution);
-    assert.equal(stubs.length, ANSWERS.length, `${EXERCISE} should hold ${ANSWERS.length} exercises`);
-    stubs.forEach((cell, i) => {
-      const text = cellSource(cell);
-      assert.ok(text.includes(STUB), `the released stub is not nbgrader_config.py's:\n${text}`);
-      cell.source = text.replace(STUB, ANSWERS[i]);
-    });
-    await apiJson(hub!, 'PUT', path, { type: 'notebook', format: 'json', content: fetched.content }, [200]);
-    await action(good, 'submit');
+    const inbound = readdirSync(join(tmp, 'exchange', 'trainbook', 'inbound'));
+    for (const student of answered.keys()) {
+      assert.ok(inbound.some((f) => f.startsWith(`${student}+iris+`)), `no submission named after ${student} in the exchange's inbound: ${inbound.join(', ')}`);
+    }
 
     nbgrader('collect', 'iris');
     const started = performance.now();
@@ -413,9 +470,10 @@ describe('a class on JupyterHub', { skip: skipReason() }, () => {
       '    sys.stdout.write(json.dumps({s.student.id: [s.score, s.max_score] for s in gb.find_assignment("iris").submissions}))',
     ].join('\n')], { cwd: teacher, env, encoding: 'utf8' }).stdout) as Record<string, [number, number]>;
     console.log(`nbgrader through the hub: ${Object.entries(scores).map(([s, [score, max]]) => `${s} ${score} of ${max}`).join(', ')}; autograde ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    const graded = Object.values(scores);
-    assert.equal(graded.length, 1, `expected one graded submission, got ${JSON.stringify(scores)}`);
-    const [score, max] = graded[0];
+    assert.deepEqual(Object.keys(scores).sort(), [good, partial].sort(), `expected one graded submission per student, got ${JSON.stringify(scores)}`);
+    const [score, max] = scores[good]!;
     assert.ok(max > 0 && score === max, `${good} answered every exercise but scored ${score} of ${max}`);
+    const [partScore, partMax] = scores[partial]!;
+    assert.ok(partScore > 0 && partScore < partMax, `${partial} answered one of ${ANSWERS.length} exercises but scored ${partScore} of ${partMax}`);
   });
 });
