@@ -6,7 +6,8 @@
  *   peak FM 03     the highest sample while notebooks/fashion-mnist/03-train-model.ipynb runs, in a fresh kernel
  *
  * Usage: node --import tsx bench/kernel-memory.ts [--quick] [--node-flags "<flags>"] [--out bench/kernel-memory.md]
- *        [--bare] [--kernel-env "K=V ..."] [--iris-only] [--breakdown]   (Iris 07 alone; print V8's heap spaces after it)
+ *        [--bare] [--kernel-env "K=V ..."] [--iris-only] [--breakdown]   (Iris 07 alone; print V8's heap spaces, wasm
+ *        memory and tf.js's tensor bytes after each notebook)
  * `--bare` starts the kernel as `node dist/kernel/main.js` without the kernelspec's own Node flags and env (the
  * kernel as it was before they were added); `--kernel-env "K=V ..."` sets environment variables of the kernel (as a kernelspec's `env` would).
  * `--node-flags` puts Node options in front of the kernel's script (as a kernelspec's argv would), to compare
@@ -40,7 +41,9 @@ const MB = 1024 ** 2;
 const BREAKDOWN_CELL = `import * as v8 from "node:v8";
 const benchMem = process.memoryUsage();
 const benchSpaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, Math.round(s.space_used_size / 1048576)]));
-console.log(JSON.stringify({ rss: Math.round(benchMem.rss / 1048576), heapTotal: Math.round(benchMem.heapTotal / 1048576), heapUsed: Math.round(benchMem.heapUsed / 1048576), external: Math.round(benchMem.external / 1048576), arrayBuffers: Math.round(benchMem.arrayBuffers / 1048576), spaces: benchSpaces }));`;
+import * as benchTf from "@tensorflow/tfjs";
+const benchWasm = (benchTf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm;
+console.log(JSON.stringify({ rss: Math.round(benchMem.rss / 1048576), heapTotal: Math.round(benchMem.heapTotal / 1048576), heapUsed: Math.round(benchMem.heapUsed / 1048576), external: Math.round(benchMem.external / 1048576), arrayBuffers: Math.round(benchMem.arrayBuffers / 1048576), wasmMemory: benchWasm ? Math.round(benchWasm.HEAPU8.length / 1048576) : null, tensorBytes: Math.round(benchTf.memory().numBytes / 1048576), spaces: benchSpaces }));`;
 
 async function breakdown(kernel: KernelClient, label: string): Promise<void> {
   const result = await kernel.execute(BREAKDOWN_CELL);
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
     s.stop();
     fashionAfter = kernelTreeRss(b.pid!);
     fashionPeak = Math.max(s.peak, fashionAfter);
+    if (args.includes('--breakdown')) await breakdown(b, 'after Fashion-MNIST 03');
   } finally {
     await b.shutdown();
   }
