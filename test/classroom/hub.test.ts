@@ -21,6 +21,9 @@ import { injectParameters } from '../../src/notebook/run.js';
 import { skipUnlessSlow } from '../slow.js';
 
 const STUDENTS = Number(process.env.TRAINBOOK_CLASS_STUDENTS ?? '10');
+if (!Number.isInteger(STUDENTS) || STUDENTS < 2) {
+  throw new Error(`TRAINBOOK_CLASS_STUDENTS is ${process.env.TRAINBOOK_CLASS_STUDENTS}, expected a whole number of at least 2 (two students submit to nbgrader)`);
+}
 const repo = resolve(import.meta.dirname, '..', '..');
 const NOTEBOOK = 'notebooks/iris/07-epochs.ipynb';
 const GIB = 1024 ** 3;
