@@ -43,7 +43,11 @@ export interface FigureOptions {
    * @default 'auto'
    */
   includePlotlyJs?: 'auto' | boolean;
-  /** Height of the plot area in CSS pixels. @default 420 */
+  /**
+   * Height of the figure in CSS pixels. It is written into the figure's `layout.height` too, so
+   * that every renderer (JupyterLab's plotly extension, `trainbook export`) draws it at this height.
+   * @default the figure's `layout.height`, else 420
+   */
   height?: number;
   /** The id of the figure's `<div>`. @default a new unique id (`tb-plot-<16 hex digits>`) */
   divId?: string;
@@ -205,9 +209,9 @@ const DEFAULT_CONFIG = { responsive: true, displaylogo: false };
 export function figureHtml(figure: PlotlyFigure, options: Omit<FigureOptions, 'includePlotlyJs'> = {}): string {
   checkFigure(figure);
   const id = options.divId ?? newPlotId();
-  const height = options.height ?? 420;
-  const style = `width:100%;height:${height}px;`;
-  const spec = { data: figure.data, layout: figure.layout ?? {}, config: { ...DEFAULT_CONFIG, ...figure.config } };
+  const sized = withHeight(figure, options.height);
+  const style = `width:100%;height:${String(sized.layout?.height)}px;`;
+  const spec = { data: sized.data, layout: sized.layout ?? {}, config: { ...DEFAULT_CONFIG, ...figure.config } };
   const hint =
     'Waiting for plotly.js. trainbook embeds it once per kernel session, in the first plot output, ' +
     'and that output is not on this page (its cell was re-run or cleared). ' +
@@ -271,6 +275,20 @@ export function figureHtml(figure: PlotlyFigure, options: Omit<FigureOptions, 'i
   );
 }
 
+/**
+ * The figure with its height in `layout.height`: `height` if given, else the layout's own, else 420.
+ * The figure's JSON carries it, so a renderer that draws from the JSON alone (an exported page,
+ * JupyterLab's plotly extension) draws the figure at the height the notebook showed it.
+ */
+function withHeight(figure: PlotlyFigure, height: number | undefined): PlotlyFigure {
+  if (height !== undefined && !(Number.isFinite(height) && height > 0)) {
+    throw new Error(`showFigure: height is ${height}, expected a positive number of CSS pixels (e.g. 300)`);
+  }
+  const own = figure.layout?.height;
+  const effective = height ?? (typeof own === 'number' && own > 0 ? own : 420);
+  return { ...figure, layout: { ...figure.layout, height: effective } };
+}
+
 function checkFigure(figure: PlotlyFigure): void {
   if (typeof figure !== 'object' || figure === null || !Array.isArray(figure.data)) {
     throw new Error('showFigure: expected a figure { data: [trace, ...], layout?: {...} } with data an array of traces');
@@ -306,7 +324,7 @@ export function figureBundle(figure: PlotlyFigure, options: FigureOptions & { mu
   const html = figureHtml(figure, options);
   const library = takePlotlyLibrary(options.includePlotlyJs ?? 'auto');
   const bundle: MimeBundle = { 'text/html': library === '' ? html : `${library}\n${html}` };
-  if (options.multiMime ?? true) bundle[PLOTLY_MIME] = figureJson(figure);
+  if (options.multiMime ?? true) bundle[PLOTLY_MIME] = figureJson(withHeight(figure, options.height));
   bundle['text/plain'] = figureText(figure);
   return bundle;
 }

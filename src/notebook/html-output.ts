@@ -100,8 +100,11 @@ function renderPlotly(value: unknown, context: OutputContext): string {
   context.needsPlotly = true;
   const id = context.markdown.uniqueId('plot');
   const spec = scriptJson({ data, layout: layout ?? {}, config: { responsive: true, displaylogo: false, ...(config as object | undefined) }, frames });
+  // A figure that says its height (showFigure writes it into the layout) gets exactly that room.
+  const height = typeof layout === 'object' && layout !== null ? (layout as Record<string, unknown>).height : undefined;
+  const style = typeof height === 'number' && height > 0 ? ` style="height:${Math.round(height)}px;min-height:0"` : '';
   return (
-    `<div class="output-plotly"><div id="${id}" class="plotly-figure"></div>` +
+    `<div class="output-plotly"><div id="${id}" class="plotly-figure"${style}></div>` +
     `<script>(function () { var f = ${spec}; Plotly.newPlot(${JSON.stringify(id)}, { data: f.data, layout: f.layout, config: f.config, frames: f.frames }); })();</script></div>`
   );
 }

@@ -129,7 +129,7 @@ test('a multi-mime sink gets the figure as Plotly JSON and text too; a single-mi
   }
   const bundle = multi.outputs()[0];
   assert.deepEqual(Object.keys(bundle ?? {}), ['text/html', PLOTLY_MIME, 'text/plain']);
-  assert.deepEqual(bundle?.[PLOTLY_MIME], { data: [{ type: 'scatter', x: [1, 2], y: [3, null], name: 'loss' }], layout: { title: 'Loss' } });
+  assert.deepEqual(bundle?.[PLOTLY_MIME], { data: [{ type: 'scatter', x: [1, 2], y: [3, null], name: 'loss' }], layout: { title: 'Loss', height: 420 } });
   assert.equal(bundle?.['text/plain'], "<Figure 'Loss': 1 trace (loss)>");
   assert.deepEqual(Object.keys(single.outputs()[0] ?? {}), ['text/html']);
 });
