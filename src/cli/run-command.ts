@@ -3,7 +3,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve, parse as parsePath } from 'node:path';
-import { describeFailure, notebookLabel, runNotebook, type RunResult } from '../notebook/run.js';
+import { describeFailure, failedCellName, notebookLabel, runNotebook, type RunResult } from '../notebook/run.js';
 import { parseCommandLine, positiveNumberOption, UsageError, wholeNumberOption } from './args.js';
 import { findNotebookPaths } from './find-notebooks.js';
 import { formatSeconds, ProgressDisplay } from './progress.js';
@@ -78,7 +78,7 @@ function summaryTable(outcomes: readonly Outcome[]): string {
     const cells = o.result
       ? `${o.result.cells.filter((c) => c.status !== 'not-run').length}/${o.result.cells.length}`
       : '-';
-    const status = o.crash ? 'error (did not run)' : o.result?.status === 'ok' ? 'ok' : `FAILED (cell ${o.result?.failure?.sourceCellNumber ?? 'params'})`;
+    const status = o.crash ? 'error (did not run)' : o.result?.status === 'ok' ? 'ok' : `FAILED (${o.result?.failure === undefined ? 'no error output' : failedCellName(o.result.failure).replace('the injected parameters ', 'parameters ')})`;
     return [o.path, cells, formatSeconds(o.durationMs), status];
   });
   const header = ['notebook', 'cells', 'time', 'status'];
@@ -156,7 +156,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.stderr.write('\n' + summaryTable(outcomes) + '\n');
   const failed = outcomes.filter((o) => o.crash || o.result?.status !== 'ok');
   if (failed.length > 0) {
-    process.stderr.write(`\n${failed.length} of ${outcomes.length} notebook${outcomes.length === 1 ? '' : 's'} failed:\n`);
+    // Each error was printed in full when its notebook finished: here, one line each, where and what.
+    process.stderr.write(`\n${failed.length} of ${outcomes.length} notebook${outcomes.length === 1 ? '' : 's'} failed (details above):\n`);
     for (const o of failed) process.stderr.write((o.result ? describeFailure(o.result, { brief: true }) : `${o.path}: ${o.crash?.message}`) + '\n');
     return 1;
   }

@@ -71,6 +71,11 @@ export interface RunFailure {
   /** 1-based cell number in the source notebook (without the injected cell); undefined for the injected cell. */
   sourceCellNumber?: number;
   cellId: string;
+  /**
+   * The execution count of the failed cell: the `[n]` JupyterLab shows beside it, and the `In[n]`
+   * of the kernel's traceback. The runner's messages name cells by it.
+   */
+  executionCount: number;
   /** 1-based line in the cell's source, when the error says (TypeScript diagnostics, Python tracebacks). */
   line?: number;
   /** The source line at fault (the transpiled line for tslab runtime errors), when known. */
@@ -421,6 +426,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
             cellNumber: index + 1,
             sourceCellNumber: sourceNumber.get(cell.id),
             cellId: cell.id,
+            executionCount: count,
             ...locateError(error, source),
             message: `${error.ename}: ${error.evalue}`,
             error,
@@ -468,19 +474,41 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
 }
 
 /**
- * One-paragraph description of a failure for the terminal: notebook, cell, line, source line and error.
+ * How the runner names a failed cell: by its execution count, `cell [3]`, the number JupyterLab
+ * shows beside the cell (`[3]:`) and the kernel's traceback calls `In[3]`. A cell's position in
+ * the file counts markdown cells, which JupyterLab does not number, so it is not used.
+ *
+ * PyTorch: none.
+ */
+export function failedCellName(failure: RunFailure): string {
+  const name = `cell [${failure.executionCount}]`;
+  return failure.sourceCellNumber === undefined ? `the injected parameters ${name}` : name;
+}
+
+// The kernel's traceback header, which repeats the cell and line the first line of the description gives.
+const TRACEBACK_HEADER = /^Cell In\[\d+\], line \d+:?$/;
+
+/**
+ * One-paragraph description of a failure for the terminal: notebook, cell, line, the code around
+ * the line, and the error, each said once. `brief`: where only (notebook, cell, line), for a list of
+ * failures whose errors were already printed.
  *
  * PyTorch: none.
  */
 export function describeFailure(result: RunResult, options: { brief?: boolean } = {}): string {
   const failure = result.failure;
   if (!failure) return `${result.path}: ok`;
-  const cell = failure.sourceCellNumber !== undefined ? `cell ${failure.sourceCellNumber}` : 'the injected parameters cell';
-  const where = `${result.path}: ${cell} (id ${failure.cellId})` + (failure.line !== undefined ? `, line ${failure.line}` : '');
-  const lines = [`${where}: ${failure.message.split('\n')[0]}`];
-  if (failure.sourceLine !== undefined) lines.push(`  > ${failure.sourceLine.trim()}`);
-  const trace = failure.error.traceback.map((line) => stripVTControlCharacters(line)).filter((l) => l.trim() !== '');
-  if (trace.length > 1 && options.brief !== true) lines.push(...trace.slice(0, 12).map((l) => `  ${l}`));
+  const where = `${result.path}: ${failedCellName(failure)}` + (failure.line !== undefined ? `, line ${failure.line}` : '');
+  const message = failure.message.split('\n')[0] ?? '';
+  const lines = [`${where}: ${message}`];
+  if (options.brief === true) return where;
+  const trace = failure.error.traceback
+    .flatMap((entry) => stripVTControlCharacters(entry).split('\n'))
+    .filter((l) => l.trim() !== '' && !TRACEBACK_HEADER.test(l.trim()) && l.trim() !== message.trim());
+  // A code frame (`----> 2 | ...`) shows the line at fault in its context; otherwise show the line alone.
+  const hasFrame = trace.some((l) => /^\s*-+>/.test(l));
+  if (failure.sourceLine !== undefined && !hasFrame) lines.push(`  > ${failure.sourceLine.trim()}`);
+  if (trace.length > 0) lines.push(...trace.slice(0, 12).map((l) => `  ${l}`));
   if (result.outPath) lines.push(`  executed notebook (with the error): ${result.outPath}`);
   const notRun = result.cells.filter((c) => c.status === 'not-run').length;
   if (notRun > 0) lines.push(`  ${notRun} later code cell${notRun === 1 ? ' was' : 's were'} not run`);

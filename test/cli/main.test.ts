@@ -147,13 +147,36 @@ test('run exits 1 on a failing notebook, names cell and line, writes the execute
   const out = mkdtempSync(join(tmpdir(), 'tb-cli-out-'));
   const result = trainbook(['run', 'test/fixtures/notebooks/ts-fail.ipynb', 'test/fixtures/notebooks/py-fail.ipynb', '--out', out, '--jobs', '2']);
   assert.equal(result.code, 1, result.stderr);
-  assert.match(result.stderr, /ts-fail\.ipynb: cell 3 \(id ts-fail-02\), line 2: RangeError: bad value 1/);
+  assert.match(result.stderr, /ts-fail\.ipynb: cell \[2\], line 2: RangeError: bad value 1/);
   assert.match(result.stderr, /> throw new RangeError\(`bad value \$\{n\}`\);/);
   assert.match(result.stderr, /1 later code cell was not run/);
   assert.match(result.stderr, /notebook +cells +time +status/);
-  assert.match(result.stderr, /ts-fail\.ipynb +2\/3 +[\d.]+s +FAILED \(cell 3\)/);
+  assert.match(result.stderr, /ts-fail\.ipynb +2\/3 +[\d.]+s +FAILED \(cell \[2\]\)/);
   assert.ok(existsSync(join(out, 'test', 'fixtures', 'notebooks', 'ts-fail.ipynb')));
   assert.ok(existsSync(join(out, 'test', 'fixtures', 'notebooks', 'py-fail.ipynb')));
+});
+
+test('run prints a TypeScript error once, naming the cell by the [n] JupyterLab shows beside it', () => {
+  const work = mkdtempSync(join(tmpdir(), 'tb-cli-once-'));
+  const code = (id: string, source: string) => ({ cell_type: 'code', id, metadata: {}, execution_count: null, outputs: [], source });
+  const markdown = (id: string, source: string) => ({ cell_type: 'markdown', id, metadata: {}, source });
+  // Markdown cells before the failing one: its position in the file (5) and its [n] (2) differ.
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'trainbook', display_name: 'TypeScript (trainbook)', language: 'typescript' } },
+    cells: [markdown('m1', '# Title'), code('lesson-01', 'const a = 1;'), markdown('m2', 'Text'), markdown('m3', 'More text'), code('lesson-04', 'const b: string = a;\nconsole.log(b);')],
+  };
+  writeFileSync(join(work, 'type-error.ipynb'), JSON.stringify(notebook));
+  const result = trainbook(['run', join(work, 'type-error.ipynb'), '--out', join(work, 'out')]);
+  assert.equal(result.code, 1, result.stderr);
+  const message = "Type 'number' is not assignable to type 'string'. (TS2322)";
+  assert.equal(result.stderr.split(message).length - 1, 1, `the error is printed once:\n${result.stderr}`);
+  assert.match(result.stderr, /type-error\.ipynb: cell \[2\], line 1: TypeScriptError: line 1, column 7: Type 'number'/);
+  assert.match(result.stderr, /----> 1 \| const b: string = a;/);
+  assert.doesNotMatch(result.stderr, /\(id |cell 5|Cell In\[/);
+  assert.match(result.stderr, /FAILED \(cell \[2\]\)/);
+  assert.match(result.stderr, /failed \(details above\):\n.*type-error\.ipynb: cell \[2\], line 1\n/);
 });
 
 test('run --quick on a folder glob exits 0 and injects quick after the parameters cell', { skip: SKIP_NO_IPYKERNEL }, () => {

@@ -70,7 +70,9 @@ test('a tslab notebook failing in the middle stops there, keeps later cells unru
     { status: 'failed', failedCell: 3, failedCellId: 'ts-fail-02' },
     (({ status, failedCell, failedCellId }) => ({ status, failedCell, failedCellId }))(nb.metadata.trainbook as Record<string, unknown>),
   );
-  assert.match(describeFailure(result), /ts-fail\.ipynb: cell 3 \(id ts-fail-02\), line 2: RangeError: bad value 1\n {2}> throw new RangeError/);
+  assert.equal(result.failure?.executionCount, 2);
+  assert.match(describeFailure(result), /ts-fail\.ipynb: cell \[2\], line 2: RangeError: bad value 1\n {2}> throw new RangeError/);
+  assert.match(describeFailure(result, { brief: true }), /ts-fail\.ipynb: cell \[2\], line 2$/);
 });
 
 test('a TypeScript type error is reported with its line in the cell', async () => {
