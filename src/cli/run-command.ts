@@ -3,6 +3,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve, parse as parsePath } from 'node:path';
+import { courseRunGroups } from '../notebook/course-guide.js';
 import { describeFailure, failedCellName, notebookLabel, runNotebook, type RunResult } from '../notebook/run.js';
 import { parseCommandLine, positiveNumberOption, UsageError, wholeNumberOption } from './args.js';
 import { findNotebookPaths } from './find-notebooks.js';
@@ -14,11 +15,15 @@ import { formatSeconds, ProgressDisplay } from './progress.js';
  * PyTorch: none.
  */
 export const RUN_HELP = `Usage: trainbook run <notebooks, folders or globs...> [options]
+       trainbook run --course notebooks/course.json [options]
 
 Execute notebooks top to bottom on a Jupyter kernel (no Jupyter server, no Python needed) and write the
 executed copies, outputs included, also when a cell fails.
 
 Options:
+  --course <file>      run every section folder the course guide lists, in its order; a section with
+                       "runInOrder" runs one notebook at a time; a folder beside the guide that holds
+                       notebooks but is not a section is an error
   --out <dir>          where executed notebooks go, mirroring the input paths (default: build/executed)
   --param name=value   inject "const name = value;" after the cell tagged "parameters"; the value is a
                        TypeScript expression written verbatim (--param epochs=3, --param name='"x"'); repeatable
@@ -102,25 +107,45 @@ export async function runCommand(argv: string[]): Promise<number> {
     kernel: { type: 'string' },
     'allow-errors': { type: 'boolean' },
     'startup-timeout': { type: 'string' },
+    course: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (options.help === true) {
     process.stdout.write(RUN_HELP + '\n');
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('run: give at least one notebook, folder or glob (e.g. trainbook run notebooks)');
+  if (options.course !== undefined && positionals.length > 0) {
+    throw new UsageError(`run: --course runs the sections its guide lists; give no notebooks besides it (got ${positionals.join(' ')})`);
+  }
+  if (options.course === undefined && positionals.length === 0) {
+    throw new UsageError('run: give at least one notebook, folder or glob (e.g. trainbook run notebooks), or --course notebooks/course.json');
+  }
   const params = parseParams(options.param ?? []);
   const outDir = options.out ?? join('build', 'executed');
   const jobs = options.jobs === undefined ? Math.min(2, availableParallelism()) : wholeNumberOption('run', 'jobs', options.jobs, 1);
   const timeoutSeconds = options.timeout === undefined ? 0 : positiveNumberOption('run', 'timeout', options.timeout);
   const startupSeconds = options['startup-timeout'] === undefined ? 60 : positiveNumberOption('run', 'startup-timeout', options['startup-timeout']);
-  const paths = findNotebookPaths(positionals);
+  // Batches run one after the other: a course's sections in its order, or the notebooks given.
+  let batches: { paths: string[]; jobs: number }[];
+  if (options.course !== undefined) {
+    let groups;
+    try {
+      groups = courseRunGroups(options.course);
+    } catch (error) {
+      throw new UsageError(`run: ${(error as Error).message}`);
+    }
+    batches = groups.map((g) => ({ paths: findNotebookPaths(g.folders), jobs: g.jobs ?? jobs }));
+  } else {
+    batches = [{ paths: findNotebookPaths(positionals), jobs }];
+  }
+  const paths = batches.flatMap((b) => b.paths);
   const progress = new ProgressDisplay();
   progress.start();
   const outcomes: Outcome[] = new Array<Outcome>(paths.length);
   let next = 0;
+  let end = 0;
   const worker = async (): Promise<void> => {
-    while (next < paths.length) {
+    while (next < end) {
       const index = next++;
       const path = paths[index];
       const label = notebookLabel(path);
@@ -151,7 +176,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(jobs, paths.length) }, worker));
+  for (const batch of batches) {
+    end += batch.paths.length;
+    await Promise.all(Array.from({ length: Math.min(batch.jobs, batch.paths.length) }, worker));
+  }
   progress.stop();
   process.stderr.write('\n' + summaryTable(outcomes) + '\n');
   const failed = outcomes.filter((o) => o.crash || o.result?.status !== 'ok');

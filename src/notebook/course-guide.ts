@@ -2,7 +2,8 @@
  * The course guide: the course-level text of the exported home page (who the course is for,
  * prerequisites, sections, time estimates), kept in one JSON file beside the notebooks.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** The tutorial a section mirrors. */
 export interface MirroredTutorial {
@@ -24,6 +25,12 @@ export interface GuideSection {
   mirrors: MirroredTutorial[];
   /** Estimated minutes per notebook, by file name without `.ipynb` (`01-load`). */
   minutes: Record<string, number>;
+  /**
+   * Why the section's notebooks must run one at a time, in order (a later notebook reads a file an
+   * earlier one writes), e.g. `"07 and 08 read the History and the checkpoint that 06 saves"`.
+   * `trainbook run --course` runs such a section with one job. @default undefined (any order, in parallel)
+   */
+  runInOrder?: string;
 }
 
 /** The whole course guide (`notebooks/course.json`). */
@@ -87,7 +94,19 @@ export function readCourseGuide(path: string): CourseGuide {
       if (typeof m !== 'number' || !(m > 0)) fail(path, `${where}.minutes["${name}"] is ${JSON.stringify(m)}, expected a positive number of minutes`);
       minutes[name] = m;
     }
-    return { folder: text(path, `${where}.folder`, s.folder), title: text(path, `${where}.title`, s.title), about: text(path, `${where}.about`, s.about), mirrors, minutes };
+    const runInOrder = s.runInOrder === undefined ? undefined : text(path, `${where}.runInOrder`, s.runInOrder);
+    const folder = text(path, `${where}.folder`, s.folder);
+    if (folder.includes('/') || folder.includes('\\') || folder.startsWith('.')) {
+      fail(path, `${where}.folder is ${JSON.stringify(folder)}, expected the name of a folder beside the course guide (e.g. "iris")`);
+    }
+    return {
+      folder,
+      title: text(path, `${where}.title`, s.title),
+      about: text(path, `${where}.about`, s.about),
+      mirrors,
+      minutes,
+      ...(runInOrder === undefined ? {} : { runInOrder }),
+    };
   });
   return {
     title: text(path, 'title', raw.title),
@@ -96,4 +115,50 @@ export function readCourseGuide(path: string): CourseGuide {
     order: text(path, 'order', raw.order),
     sections,
   };
+}
+
+/** One batch of a course run: notebook folders to run, and how many at once. */
+export interface CourseRunGroup {
+  /** Section folders (paths: the guide's folder joined to the guide's own folder), in the guide's order. */
+  folders: string[];
+  /** `1` for a section with `runInOrder`; `undefined`: the runner's `--jobs`. */
+  jobs?: 1;
+}
+
+/**
+ * The section folders a course guide lists, as the batches `trainbook run --course` runs in
+ * turn: consecutive sections that may run in parallel share a batch; a section with `runInOrder`
+ * is a batch of its own with one job. Fails when a folder beside the guide holds notebooks but is
+ * not a section of it, or a section's folder is missing, naming the folder and what to do.
+ *
+ * PyTorch: none.
+ *
+ * @example
+ * courseRunGroups('notebooks/course.json');
+ * // [{ folders: ['notebooks/iris'] }, { folders: ['notebooks/ag-news'], jobs: 1 }, { folders: ['notebooks/fashion-mnist', ...] }]
+ */
+export function courseRunGroups(path: string): CourseRunGroup[] {
+  const guide = readCourseGuide(path);
+  const base = dirname(path);
+  const listed = new Set(guide.sections.map((s) => s.folder));
+  for (const section of guide.sections) {
+    const folder = join(base, section.folder);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) fail(path, `section "${section.folder}" has no folder ${folder}: create it or remove the section`);
+  }
+  for (const name of readdirSync(base)) {
+    const folder = join(base, name);
+    if (listed.has(name) || name.startsWith('.') || !statSync(folder).isDirectory()) continue;
+    if (readdirSync(folder).some((f) => f.endsWith('.ipynb'))) {
+      fail(path, `${folder} holds notebooks but is not a section of the course guide: add it to "sections" (see the README's "Add a section")`);
+    }
+  }
+  const groups: CourseRunGroup[] = [];
+  for (const section of guide.sections) {
+    const folder = join(base, section.folder);
+    const last = groups[groups.length - 1];
+    if (section.runInOrder !== undefined) groups.push({ folders: [folder], jobs: 1 });
+    else if (last !== undefined && last.jobs === undefined) last.folders.push(folder);
+    else groups.push({ folders: [folder] });
+  }
+  return groups;
 }

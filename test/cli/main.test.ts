@@ -1,7 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -177,6 +177,48 @@ test('run prints a TypeScript error once, naming the cell by the [n] JupyterLab 
   assert.doesNotMatch(result.stderr, /\(id |cell 5|Cell In\[/);
   assert.match(result.stderr, /FAILED \(cell \[2\]\)/);
   assert.match(result.stderr, /failed \(details above\):\n.*type-error\.ipynb: cell \[2\], line 1\n/);
+});
+
+test('run --course runs the sections its guide lists in order, a runInOrder section one notebook at a time, and refuses an unlisted folder', () => {
+  const work = mkdtempSync(join(tmpdir(), 'tb-cli-course-'));
+  const notebookWith = (source: string) => ({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    cells: [{ cell_type: 'code', id: 'c1', metadata: {}, execution_count: null, outputs: [], source }],
+  });
+  const write = (path: string, source: string) => {
+    mkdirSync(join(work, 'course', path, '..'), { recursive: true });
+    writeFileSync(join(work, 'course', path), JSON.stringify(notebookWith(source)));
+  };
+  // 02 reads what 01 writes 3 s after it starts: run side by side (two jobs), 02 fails.
+  const writer = 'import { writeFileSync } from "node:fs";\nawait new Promise((r) => setTimeout(r, 3000));\nwriteFileSync("handoff.txt", "from 01");';
+  const reader = 'import { readFileSync } from "node:fs";\nconsole.log(readFileSync("handoff.txt", "utf8"));';
+  write('first/01-a.ipynb', 'console.log("first");');
+  write('chain/01-write.ipynb', writer);
+  write('chain/02-read.ipynb', reader);
+  write('last/01-z.ipynb', 'console.log("last");');
+  const section = (folder: string, extra: Record<string, string> = {}) => ({ folder, title: folder, about: 'x', mirrors: [], minutes: {}, ...extra });
+  const guide = (sections: unknown[]) => JSON.stringify({ title: 'T', audience: 'a', prerequisites: [], order: 'o', sections });
+  const guidePath = join(work, 'course', 'course.json');
+  // Not in alphabetical order: the guide's order wins.
+  writeFileSync(guidePath, guide([section('chain', { runInOrder: '02 reads the file 01 writes' }), section('last'), section('first')]));
+  const ok = trainbook(['run', '--course', guidePath, '--out', join(work, 'out'), '--jobs', '2'], {}, work);
+  assert.equal(ok.code, 0, ok.stderr);
+  const rows = ok.stderr.split('\n').filter((l) => /\.ipynb +\d/.test(l)).map((l) => l.split(/\s+/)[0]?.replace(/^.*course\//, ''));
+  assert.deepEqual(rows, ['chain/01-write.ipynb', 'chain/02-read.ipynb', 'last/01-z.ipynb', 'first/01-a.ipynb']);
+
+  // Without runInOrder the two run side by side and 02 finds no file.
+  rmSync(join(work, 'course', 'chain', 'handoff.txt'));
+  writeFileSync(guidePath, guide([section('chain'), section('last'), section('first')]));
+  const together = trainbook(['run', '--course', guidePath, '--out', join(work, 'out2'), '--jobs', '2'], {}, work);
+  assert.equal(together.code, 1, together.stderr);
+  assert.match(together.stderr, /chain\/02-read\.ipynb: cell \[1\][^]*ENOENT/);
+
+  write('extra/01-new.ipynb', 'console.log("new");');
+  const unlisted = trainbook(['run', '--course', guidePath, '--out', join(work, 'out3')], {}, work);
+  assert.equal(unlisted.code, 2);
+  assert.match(unlisted.stderr, /extra holds notebooks but is not a section of the course guide: add it to "sections"/);
 });
 
 test('run --quick on a folder glob exits 0 and injects quick after the parameters cell', { skip: SKIP_NO_IPYKERNEL }, () => {
