@@ -82,7 +82,29 @@ export interface RunFailure {
   sourceLine?: string;
   /** `ename: evalue`. */
   message: string;
+  /** What to do, when the runner recognises the error (e.g. plain tslab's shorthand-property rule). */
+  hint?: string;
   error: ErrorOutput;
+}
+
+/**
+ * The rule behind a `ReferenceError: name is not defined` on plain tslab when the cell uses `name`
+ * as a shorthand property (`{ name }`) and an earlier cell declares it: tslab compiles each cell
+ * alone and does not rewrite a shorthand property to the earlier cell's variable (the trainbook
+ * kernel does). Undefined when the error is something else.
+ *
+ * PyTorch: none.
+ */
+export function shorthandPropertyHint(error: ErrorOutput, source: string, kernelName: string): string | undefined {
+  if (kernelName === 'trainbook' || error.ename !== 'ReferenceError') return undefined;
+  const name = error.evalue.match(/^([A-Za-z_$][\w$]*) is not defined$/)?.[1];
+  if (name === undefined) return undefined;
+  const shorthand = new RegExp(`[{,]\\s*${name.replace(/\$/g, '\\$')}\\s*[,}]`);
+  if (!shorthand.test(source)) return undefined;
+  return (
+    `on plain tslab a shorthand property cannot name a variable of an earlier cell: write { ${name}: ${name} } instead of { ${name} }, ` +
+    'or run the notebook on the trainbook kernel (--kernel trainbook), which allows it'
+  );
 }
 
 /**
@@ -429,6 +451,10 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
             executionCount: count,
             ...locateError(error, source),
             message: `${error.ename}: ${error.evalue}`,
+            ...(() => {
+              const hint = shorthandPropertyHint(error, source, kernelName);
+              return hint === undefined ? {} : { hint };
+            })(),
             error,
           };
         }
@@ -509,6 +535,7 @@ export function describeFailure(result: RunResult, options: { brief?: boolean } 
   const hasFrame = trace.some((l) => /^\s*-+>/.test(l));
   if (failure.sourceLine !== undefined && !hasFrame) lines.push(`  > ${failure.sourceLine.trim()}`);
   if (trace.length > 0) lines.push(...trace.slice(0, 12).map((l) => `  ${l}`));
+  if (failure.hint !== undefined) lines.push(`  hint: ${failure.hint}`);
   if (result.outPath) lines.push(`  executed notebook (with the error): ${result.outPath}`);
   const notRun = result.cells.filter((c) => c.status === 'not-run').length;
   if (notRun > 0) lines.push(`  ${notRun} later code cell${notRun === 1 ? ' was' : 's were'} not run`);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KernelSpec } from '../../src/jupyter/kernelspec.js';
 import { cellSource, joinText, validateNotebook, type Notebook, type Output } from '../../src/notebook/nbformat.js';
-import { describeFailure, injectParameters, locateError, runNotebook } from '../../src/notebook/run.js';
+import { describeFailure, injectParameters, locateError, runNotebook, shorthandPropertyHint } from '../../src/notebook/run.js';
 import { trainbookSpec } from '../kernel/helpers.js';
 import { fixtures, makeJupyterPath, SKIP_NO_IPYKERNEL } from './kernels.js';
 
@@ -73,6 +73,25 @@ test('a tslab notebook failing in the middle stops there, keeps later cells unru
   assert.equal(result.failure?.executionCount, 2);
   assert.match(describeFailure(result), /ts-fail\.ipynb: cell \[2\], line 2: RangeError: bad value 1\n {2}> throw new RangeError/);
   assert.match(describeFailure(result, { brief: true }), /ts-fail\.ipynb: cell \[2\], line 2$/);
+});
+
+test('on plain tslab, a shorthand property naming an earlier cell\'s variable fails with the rule and what to write instead', async () => {
+  const result = await runNotebook(join(fixtures, 'ts-shorthand.ipynb'), { kernelSpec: tslab });
+  assert.equal(result.status, 'failed');
+  assert.equal(result.failure?.message, 'ReferenceError: lossFn is not defined');
+  assert.match(result.failure?.hint ?? '', /on plain tslab a shorthand property cannot name a variable of an earlier cell: write \{ lossFn: lossFn \} instead of \{ lossFn \}/);
+  assert.match(describeFailure(result), /cell \[2\], line 1: ReferenceError: lossFn is not defined\n[^]*\n {2}hint: on plain tslab a shorthand property/);
+  // The trainbook kernel allows it.
+  const onTrainbook = await runNotebook(join(fixtures, 'ts-shorthand.ipynb'), { kernelSpec: trainbookSpec() });
+  assert.equal(onTrainbook.status, 'ok');
+});
+
+test('the shorthand-property hint is given only for that error', () => {
+  const error = { output_type: 'error' as const, ename: 'ReferenceError', evalue: 'lossFn is not defined', traceback: [] };
+  assert.equal(shorthandPropertyHint(error, 'console.log(lossFn);', 'tslab'), undefined);
+  assert.equal(shorthandPropertyHint(error, 'const c = { lossFn };', 'trainbook'), undefined);
+  assert.equal(shorthandPropertyHint({ ...error, ename: 'TypeError' }, 'const c = { lossFn };', 'tslab'), undefined);
+  assert.match(shorthandPropertyHint(error, 'f({ a: 1,\n  lossFn\n});', 'tslab') ?? '', /\{ lossFn: lossFn \}/);
 });
 
 test('a TypeScript type error is reported with its line in the cell', async () => {
