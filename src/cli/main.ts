@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `trainbook` command: run, clean and export notebooks, register the TypeScript kernel.
+ * The `trainbook` command: run, clean and export notebooks, register the TypeScript kernel, install the native backend.
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { parseCommandLine, UsageError } from './args.js';
 import { exportCommand } from './export-command.js';
 import { findNotebookPaths } from './find-notebooks.js';
 import { downloadCommand } from './download-command.js';
+import { installNativeCommand } from './install-native-command.js';
 import { runCommand } from './run-command.js';
 
 const HELP = `Usage: trainbook <command> [options]
@@ -23,6 +24,7 @@ Commands:
   export <paths...>     export executed notebooks to HTML (trainbook export --help)
   install-kernel        register the TypeScript kernel with Jupyter (trainbook install-kernel --help)
   download ag-news      download the full AG News release, md5-checked (trainbook download --help)
+  install-native        build the native TensorFlow backend from PyPI's wheel; --remove undoes it (trainbook install-native --help)
 
 Options:
   -h, --help            show this help
@@ -153,8 +155,10 @@ export async function main(argv: string[]): Promise<number> {
         return await exportCommand(rest);
       case 'download':
         return await downloadCommand(rest);
+      case 'install-native':
+        return await installNativeCommand(rest);
       default:
-        throw new UsageError(`unknown command "${command}"; commands: run, clean, export, install-kernel, download (trainbook --help)`);
+        throw new UsageError(`unknown command "${command}"; commands: run, clean, export, install-kernel, download, install-native (trainbook --help)`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
