@@ -1,12 +1,13 @@
 /**
  * `EmbeddingBag` in mean mode: the average of the embeddings of each text's tokens, trainable on the
- * wasm and cpu backends.
+ * wasm, cpu and native tensorflow backends.
  *
  * tf.js's own route (`tf.gather` then a segment mean, or `tf.layers.embedding`) needs the
  * `UnsortedSegmentSum` kernel for its gradient, which wasm lacks and which is very slow on cpu.
  * Here the forward pass is `tf.sparse.sparseSegmentMean` and the gradient is written by hand with
  * `tf.customGrad`: row `ids[j]` of the table receives `dy[bag(j)] / count[bag(j)]`, summed over the
- * positions `j` (a `tf.scatterND`, which adds duplicate rows).
+ * positions `j` (a `tf.scatterND`, which adds duplicate rows). The native backend has no sparse segment kernels;
+ * there the same values come from `tf.gather` and `tf.unsortedSegmentSum`, which it has.
  */
 import * as tf from '@tensorflow/tfjs';
 import { TorchGenerator } from '../data/torch-generator.js';
@@ -37,6 +38,34 @@ export function bagSegments(numIds: number, offsets: ArrayLike<number>): { segme
   return { segmentIds, counts };
 }
 
+/** Whether the current backend has a kernel (the native `tensorflow` backend has no sparse segment kernels). */
+function backendHas(kernelName: string): boolean {
+  return tf.getKernel(kernelName, tf.getBackend()) !== undefined;
+}
+
+/**
+ * Rows `indices` of `x`: [n, dim] and [m] int32 → [m, dim]. A sparse segment sum with one position per segment where
+ * the backend has that kernel (on wasm 20-40x faster than `tf.gather`), else `tf.gather` (the native backend).
+ * Not differentiable through the sparse route; use it inside a custom gradient or on values.
+ *
+ * PyTorch: `x[indices]`.
+ */
+export function gatherRows(x: tf.Tensor2D, indices: tf.Tensor1D): tf.Tensor2D {
+  if (!backendHas('SparseSegmentSum')) return tf.gather(x, indices);
+  return tf.sparse.sparseSegmentSum(x, indices, tf.range(0, indices.shape[0], 1, 'int32')) as tf.Tensor2D;
+}
+
+/**
+ * The mean of rows `ids` of `table` per segment (`seg` sorted; an empty segment gives a row of zeros):
+ * `tf.sparse.sparseSegmentMean` where the backend has it (wasm, cpu), else a gather, an unsorted segment sum and a
+ * division by the counts (the native backend, which registers no SparseSegmentMean kernel).
+ */
+function segmentMean(table: tf.Tensor2D, ids: tf.Tensor1D, seg: tf.Tensor1D, counts: Float32Array): tf.Tensor2D {
+  if (backendHas('SparseSegmentMean')) return tf.sparse.sparseSegmentMean(table, ids, seg) as tf.Tensor2D;
+  const sums = tf.unsortedSegmentSum(tf.gather(table, ids), seg, counts.length); // [bags, dim]; empty bags sum to 0
+  return tf.div(sums, tf.tensor2d(counts.map((c) => Math.max(c, 1)), [counts.length, 1]));
+}
+
 /**
  * The mean of the embedding rows of each bag of ids. Empty bags give zeros.
  *
@@ -63,7 +92,7 @@ export function embeddingBagMean(weight: tf.Tensor2D, input: tf.Tensor1D, offset
     const ids = tf.cast(input, 'int32');
     const seg = tf.tensor1d(segmentIds, 'int32');
     let value: tf.Tensor2D =
-      filledBags === 0 ? tf.zeros([0, dim]) : tf.sparse.sparseSegmentMean(table, ids, seg) as tf.Tensor2D; // [filledBags, dim]
+      filledBags === 0 ? tf.zeros([0, dim]) : segmentMean(table, ids, seg, counts.subarray(0, filledBags)); // [filledBags, dim]
     if (filledBags < numBags) value = tf.concat([value, tf.zeros([numBags - filledBags, dim])]) as tf.Tensor2D; // [numBags, dim]
     // The forward pass's intermediates are disposed before the backward pass runs, so the gradient
     // rebuilds what it needs from `input` (owned by the caller) and the plain arrays.
@@ -72,7 +101,7 @@ export function embeddingBagMean(weight: tf.Tensor2D, input: tf.Tensor1D, offset
       const perBag = tf.div(dy, tf.tensor2d(counts, [numBags, 1]).maximum(1)); // [numBags, dim]
       // Row seg[j] of perBag for every position j. A sparse segment sum with one position per
       // segment is a gather, and on wasm it is 20-40x faster than tf.gather.
-      const perId = tf.sparse.sparseSegmentSum(perBag, tf.tensor1d(segmentIds, 'int32'), tf.range(0, numIds, 1, 'int32')); // [numIds, dim]
+      const perId = gatherRows(perBag as tf.Tensor2D, tf.tensor1d(segmentIds, 'int32')); // [numIds, dim]
       return tf.scatterND(tf.reshape(tf.cast(input, 'int32'), [numIds, 1]), perId, [vocabSize, dim]); // [vocabSize, dim]
     };
     return { value, gradFunc };
@@ -102,7 +131,7 @@ export interface EmbeddingBagOptions {
  *
  * `weight` is a `tf.Variable` [numEmbeddings, embeddingDim], initialised from a standard normal drawn
  * from the {@link TorchGenerator} (PyTorch's default); models usually re-initialise it (the AG News model uses
- * uniform(-0.5, 0.5)). Trains on wasm and cpu (see {@link embeddingBagMean}).
+ * uniform(-0.5, 0.5)). Trains on wasm, cpu and tensorflow (see {@link embeddingBagMean}).
  *
  * PyTorch: `torch.nn.EmbeddingBag(num_embeddings, embedding_dim, mode="mean")`; `max_norm`,
  * `per_sample_weights`, `padding_idx`, 2-D inputs and sparse gradients are not supported.

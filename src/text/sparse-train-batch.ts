@@ -3,7 +3,7 @@
  * embedding rows the batch touches only.
  */
 import * as tf from '@tensorflow/tfjs';
-import { embeddingBagMean } from './embedding-bag.js';
+import { embeddingBagMean, gatherRows } from './embedding-bag.js';
 import { clipGradNorm } from '../train/clip-grad-norm.js';
 import type { TextBatch } from './collate.js';
 import type { TextClassificationModel } from './text-classification-model.js';
@@ -74,8 +74,8 @@ export function sparseTrainBatch(model: TextClassificationModel, batch: TextBatc
   return tf.tidy(() => {
     const rowIds = tf.tensor1d(unique, 'int32');
     const localIds = tf.tensor1d(local, 'int32');
-    // The touched rows [u, dim]: a segment sum with one row per segment is a gather (much faster on wasm).
-    const rows = tf.sparse.sparseSegmentSum(embedding, rowIds, tf.range(0, unique.length, 1, 'int32'));
+    // The touched rows [u, dim] (a sparse segment sum where the backend has one: much faster than tf.gather on wasm).
+    const rows = gatherRows(embedding, rowIds);
     const f = (r: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Scalar => {
       const embedded = embeddingBagMean(r as tf.Tensor2D, localIds, offsetValues); // [batch, dim]
       return lossFn(tf.add(tf.matMul(embedded, w, false, true), b) as tf.Tensor2D, labels);

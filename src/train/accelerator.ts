@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { useFastWasmKernels } from '../patches/tfjs-wasm-kernels.js';
 import { removeAddedProcessListeners, snapshotProcessListeners } from '../patches/emscripten-listeners.js';
+import { loadNativeBackend, NATIVE_BACKEND, nativeBackendStatus } from './native-backend.js';
 
 /** The backends trainbook knows, fastest first. */
 export const ACCELERATOR_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -72,14 +73,28 @@ async function tryTensorflow(): Promise<Accelerator | string> {
   const gpuLoaded = await importOptional('@tensorflow/tfjs-node-gpu');
   const gpu = gpuLoaded && tf.findBackendFactory('tensorflow') !== null;
   if (!gpu) await importOptional('@tensorflow/tfjs-node');
+  let built = false;
   if (tf.findBackendFactory('tensorflow') === null) {
-    return 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node registered the native "tensorflow" backend';
+    // The build `npx trainbook install-native` makes (tfjs-node on PyPI's TensorFlow, in trainbook's cache).
+    const status = nativeBackendStatus();
+    if (!status.installed) {
+      return `neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node registered the native "tensorflow" backend, and ${status.reason ?? 'no native build is installed'}`;
+    }
+    try {
+      loadNativeBackend(status.packageDir);
+    } catch (error) {
+      return `the native build in ${status.packageDir} does not load (${(error as Error).message.split('\n')[0]}); rebuild it with "npx trainbook install-native --force"`;
+    }
+    if (tf.findBackendFactory('tensorflow') === null) return `the native build in ${status.packageDir} registered no "tensorflow" backend`;
+    built = true;
   }
   if (!(await tf.setBackend('tensorflow'))) return 'the native "tensorflow" backend failed to initialise';
   return {
     name: 'tensorflow',
     gpu,
-    description: `native TensorFlow (libtensorflow through @tensorflow/tfjs-node${gpu ? '-gpu' : ''}), ${gpu ? 'GPU' : 'CPU'}`,
+    description:
+      `native TensorFlow (libtensorflow${built ? ` ${NATIVE_BACKEND.tensorflowVersion} from PyPI` : ''} through @tensorflow/tfjs-node${gpu ? '-gpu' : ''}), ` +
+      `${gpu ? 'GPU' : 'CPU'}`,
   };
 }
 
@@ -138,15 +153,15 @@ const TRIES: Record<AcceleratorName, () => Promise<Accelerator | string>> = {
 
 const INSTALL_HINTS: Record<AcceleratorName, string> = {
   tensorflow:
-    'Install it with `npm install @tensorflow/tfjs-node@4.22.0` (or `@tensorflow/tfjs-node-gpu@4.22.0` with CUDA); ' +
-    'its install script downloads libtensorflow, so it needs network access',
+    'Install it with `npx trainbook install-native` (it builds @tensorflow/tfjs-node on PyPI\'s TensorFlow; needs pip, a C++ compiler and Node\'s headers)',
   wasm: 'Install it with `npm install @tensorflow/tfjs-backend-wasm@4.22.0`',
   cpu: 'The cpu backend ships with @tensorflow/tfjs; reinstall it with `npm install @tensorflow/tfjs@4.22.0`',
 };
 
 /**
  * Selects the fastest TensorFlow.js backend available and describes it: native TensorFlow
- * (`@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`), else WebAssembly
+ * (`@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`, then the build `npx trainbook install-native` makes,
+ * loaded only now), else WebAssembly
  * (`@tensorflow/tfjs-backend-wasm`), else plain JavaScript (`cpu`).
  *
  * What it turns on besides the backend: on wasm, trainbook's faster routes for the `BatchMatMul`,

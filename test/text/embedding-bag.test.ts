@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { EmbeddingBag, embeddingBagMean } from '../../src/text/embedding-bag.js';
+import { skipUnlessNative, useBackend } from '../backends.js';
 
 // Bags: [1, 2, 4, 4] (id 4 twice), [] (empty, in the middle), [4, 3, 2, 9, 1], [] (empty, last).
 const ids = [1, 2, 4, 4, 4, 3, 2, 9, 1];
@@ -35,9 +36,10 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   }
 }
 
-for (const backend of ['wasm', 'cpu']) {
-  test(`embeddingBagMean gives each bag's mean row and the right gradient on ${backend}, empty bags included`, async () => {
-    await tf.setBackend(backend);
+for (const backend of ['wasm', 'cpu', 'tensorflow']) {
+  const skip = backend === 'tensorflow' ? skipUnlessNative() : false;
+  test(`embeddingBagMean gives each bag's mean row and the right gradient on ${backend}, empty bags included`, { skip }, async () => {
+    await useBackend(backend);
     const table = tf.variable(tf.tensor2d(tableValues, [vocabSize, dim]));
     const idsT = tf.tensor1d(ids, 'int32');
     const offsetsT = tf.tensor1d(offsets, 'int32');
@@ -57,8 +59,8 @@ for (const backend of ['wasm', 'cpu']) {
     tf.dispose([table, idsT, offsetsT, w]);
   });
 
-  test(`EmbeddingBag and a linear layer train with SGD on ${backend} without leaking tensors`, async () => {
-    await tf.setBackend(backend);
+  test(`EmbeddingBag and a linear layer train with SGD on ${backend} without leaking tensors`, { skip }, async () => {
+    await useBackend(backend);
     const embedding = new EmbeddingBag(50, 8, { seed: 1 });
     const fc = tf.variable(tf.randomUniform([8, 2], -0.5, 0.5, 'float32', 2));
     const text = tf.tensor1d([1, 2, 3, 4, 10, 11, 12, 1, 2, 13, 14], 'int32');

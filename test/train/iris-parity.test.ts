@@ -17,6 +17,7 @@ import { loadIris } from '../../src/data/iris.js';
 import { TensorDataset } from '../../src/data/tensor-dataset.js';
 import { crossEntropyLoss } from '../../src/train/losses.js';
 import { trainStep, valStep } from '../../src/train/steps.js';
+import { skipUnlessNative, useBackend as selectBackend } from '../backends.js';
 
 interface LayerParams {
   weight: number[][]; // [out, in], PyTorch layout
@@ -224,10 +225,10 @@ function flatParams(params: LayerParams[]): number[] {
 }
 
 /** Selects a backend; wasm's Emscripten adds process handlers that would swallow test failures. */
-async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
+async function useBackend(name: 'wasm' | 'cpu' | 'tensorflow'): Promise<void> {
   const rejectionsBefore = process.listeners('unhandledRejection');
   const exceptionsBefore = process.listeners('uncaughtException');
-  assert.ok(await tf.setBackend(name), `tf.setBackend('${name}') failed`);
+  await selectBackend(name);
   await tf.ready();
   for (const listener of process.listeners('unhandledRejection')) {
     if (!rejectionsBefore.includes(listener)) process.off('unhandledRejection', listener);
@@ -261,8 +262,8 @@ function runAdamProbe(optimizer: tf.Optimizer): number[][] {
 
 const runs = new Map<string, Run>();
 
-for (const backend of ['wasm', 'cpu'] as const) {
-  describe(`Iris loop on the tfjs ${backend} backend against PyTorch ${golden.generatedBy.torch}`, () => {
+for (const backend of ['wasm', 'cpu', 'tensorflow'] as const) {
+  describe(`Iris loop on the tfjs ${backend} backend against PyTorch ${golden.generatedBy.torch}`, { skip: backend === 'tensorflow' ? skipUnlessNative() : false }, () => {
     let run: Run;
     before(async () => {
       tf.enableProdMode();
@@ -335,8 +336,9 @@ for (const backend of ['wasm', 'cpu'] as const) {
   });
 }
 
-for (const backend of ['wasm', 'cpu'] as const) {
-  test(`the cell library (DataLoader, trainStep, valStep, crossEntropyLoss) reproduces PyTorch's Iris run on ${backend}`, async (t) => {
+for (const backend of ['wasm', 'cpu', 'tensorflow'] as const) {
+  const skip = backend === 'tensorflow' ? skipUnlessNative() : false;
+  test(`the cell library (DataLoader, trainStep, valStep, crossEntropyLoss) reproduces PyTorch's Iris run on ${backend}`, { skip }, async (t) => {
     await useBackend(backend);
     const lib = await runWithLibrary();
     const initialDiff = Math.abs(lib.initialVal.valLoss - golden.initialVal.valLoss);
