@@ -32,6 +32,7 @@ export { clipGradNorm } from './train/clip-grad-norm.js';
 export { StepLR, type StepLROptions } from './train/step-lr.js';
 export { currentAccelerator } from './train/accelerator.js';
 export type { Accelerator, AcceleratorName, CurrentAcceleratorOptions } from './train/accelerator.js';
+export { isNativeBackendInstalled, nativeBackendStatus, type NativeBackendStatus } from './train/native-backend.js';
 export { allClose, type AllCloseOptions } from './train/all-close.js';
 export { interruptSignal, isInterrupted, KeyboardInterrupt, throwIfInterrupted } from './runtime/interrupt.js';
 

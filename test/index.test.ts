@@ -44,8 +44,8 @@ const VALUES = [
   'KeyboardInterrupt', 'StepLR', 'Subset', 'TensorDataset', 'TextClassificationModel', 'TorchGenerator', 'Vocab',
   'agNewsPipeline', 'agNewsSplits', 'allClose', 'basicEnglish', 'buildVocabFromIterator', 'clipGradNorm', 'crossEntropyLoss',
   'currentAccelerator', 'downloadAgNews', 'getTokenizer', 'inTslabKernel', 'interruptSignal', 'irisClassifier',
-  'isInterrupted', 'liveChart', 'loadAgNews', 'loadFashionMNIST', 'loadIris', 'loadModel', 'loadStateDict',
-  'makeCollateBatch', 'plotHistory', 'progress', 'randomSplit', 'readCSV', 'saveModel', 'saveStateDict',
+  'isInterrupted', 'isNativeBackendInstalled', 'liveChart', 'loadAgNews', 'loadFashionMNIST', 'loadIris', 'loadModel', 'loadStateDict',
+  'makeCollateBatch', 'nativeBackendStatus', 'plotHistory', 'progress', 'randomSplit', 'readCSV', 'saveModel', 'saveStateDict',
   'setDisplaySink', 'showFigure', 'showImages', 'showTable', 'sparseTrainBatch', 'stateDict', 'throwIfInterrupted',
   'torchLinearInit', 'trainStep', 'valStep', 'loadTable', 'mseLoss', 'meanAbsoluteError', 'r2Score', 'StandardScaler',
 ];
@@ -55,7 +55,7 @@ const TYPES = [
   'BatchDataset', 'BuildVocabOptions', 'CollateOptions', 'CurrentAcceleratorOptions', 'DataLoaderOptions', 'Dataset',
   'DisplaySink', 'DownloadAgNewsOptions', 'EmbeddingBagOptions', 'EpochMetrics', 'FashionMNISTOptions', 'FigureOptions',
   'Iris', 'LabelledImages', 'LabelledText', 'LiveChart', 'LiveChartOptions', 'LoadStateDictOptions', 'LoadStateDictResult',
-  'LossFn', 'MimeBundle', 'PlotHistoryOptions', 'PlotlyFigure', 'Progress', 'ProgressOptions', 'RandomSplitOptions',
+  'LossFn', 'MimeBundle', 'NativeBackendStatus', 'PlotHistoryOptions', 'PlotlyFigure', 'Progress', 'ProgressOptions', 'RandomSplitOptions',
   'ReadCsvOptions', 'ShowImagesOptions', 'SparseTrainBatchOptions', 'StepLROptions', 'TableOptions', 'TextBatch',
   'TextClassificationModelOptions', 'Tokenizer', 'TorchLinearInitOptions', 'TrainStepOptions', 'ValResult', 'ValStepOptions', 'LoadTableOptions', 'Table', 'Classifier', 'Model', 'RegressionValResult', 'RegressionValStepOptions',
 ];
