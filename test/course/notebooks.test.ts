@@ -1,5 +1,5 @@
-// Every course notebook runs top to bottom, headless, on the project's kernel and on plain tslab,
-// with no error output, and prints what its lesson says it prints. Iris runs in full (its 30 epochs
+// Every course notebook runs top to bottom, headless, on the project's kernel and on plain tslab (wasm backend),
+// and on the project's kernel on the native tensorflow backend when it is installed, with no error output, and prints what its lesson says it prints. Iris runs in full (its 30 epochs
 // take seconds); AG News and Fashion-MNIST in quick mode, whose numbers are PyTorch's on the same
 // start and batches (test/golden/fashion-mnist/accuracy.json, "quick"). The lessons' own text is
 // checked too: objectives first, a summary with the link to the next notebook last, no unused
@@ -14,6 +14,7 @@ import type { KernelSpec } from '../../src/jupyter/kernelspec.js';
 import { readNotebook, type Output } from '../../src/notebook/nbformat.js';
 import { runNotebook, type RunResult } from '../../src/notebook/run.js';
 import { skipUnlessSlow } from '../slow.js';
+import { skipUnlessNative } from '../backends.js';
 
 // PyTorch's numbers for the quick Fashion-MNIST run (first 2,000 training images, one epoch).
 const fashionQuick = (JSON.parse(readFileSync('test/golden/fashion-mnist/accuracy.json', 'utf8')) as { quick: Record<'sgd' | 'momentum', { accuracy: number; avg_loss: number }[]> }).quick;
@@ -112,9 +113,19 @@ test('the course test\'s lesson checks are for sections the course guide lists',
   assert.deepEqual(Object.keys(CHECKS).filter((folder) => !guide.sections.some((s) => s.folder === folder)), []);
 });
 
-function spec(kernel: KnownKernel): KernelSpec {
-  return { name: kernel, resourceDir: process.cwd(), ...kernelJson(kernel) };
+/** The kernel's spec, with the backend `currentAccelerator()` must pick in it. */
+function spec(kernel: KnownKernel, backend: 'wasm' | 'tensorflow'): KernelSpec {
+  const json = kernelJson(kernel);
+  return { name: kernel, resourceDir: process.cwd(), ...json, env: { ...json.env, TRAINBOOK_BACKEND: backend } };
 }
+
+// Both kernels on wasm (the default everyone has); the project's kernel also on the native backend when it is
+// installed (npx trainbook install-native), and there it must be in CI.
+const RUNS = [
+  { kernel: 'trainbook', backend: 'wasm', skip: false },
+  { kernel: 'tslab', backend: 'wasm', skip: false },
+  { kernel: 'trainbook', backend: 'tensorflow', skip: skipUnlessNative() },
+] as const;
 
 function text(output: Output): string {
   return output.output_type === 'stream' ? [output.text].flat().join('') : '';
@@ -147,11 +158,11 @@ for (const section of SECTIONS) {
     }
   });
 
-  for (const kernel of ['trainbook', 'tslab'] as const) {
-    describe(`${section.dir}${section.quick ? ' (quick mode)' : ''} on the ${kernel} kernel`, { skip: skipUnlessSlow('every course notebook, run top to bottom') }, () => {
+  for (const { kernel, backend, skip } of RUNS) {
+    describe(`${section.dir}${section.quick ? ' (quick mode)' : ''} on the ${kernel} kernel, ${backend} backend`, { skip: skipUnlessSlow('every course notebook, run top to bottom') || skip }, () => {
       for (const name of notebooks) {
         test(`${name} runs top to bottom with no error output and prints what its lesson says`, { timeout: 300_000 }, async () => {
-          const result = await runNotebook(join(section.dir, name), { kernelSpec: spec(kernel), quick: section.quick, cellTimeoutMs: 240_000 });
+          const result = await runNotebook(join(section.dir, name), { kernelSpec: spec(kernel, backend), quick: section.quick, cellTimeoutMs: 240_000 });
           assert.equal(result.status, 'ok', result.failure ? `${result.failure.message}\n${result.failure.error.traceback.join('\n')}` : 'failed');
           assert.deepEqual(errorOutputs(result), []);
           assert.deepEqual(
