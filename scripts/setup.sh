@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine for trainbook's full test suite:
-# Node packages, Debian's Chromium (browser tests) and the Python tools the tests compare against.
+# Node packages, Debian's Chromium (browser tests), the Python tools the tests compare against and the native
+# TensorFlow backend.
 # The course itself needs only `npm ci`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,10 @@ if [ ! -x build/notebook6/bin/jupyter ]; then
 fi
 
 npm ci --no-audit --no-fund
+
+# The native TensorFlow backend (tfjs-node built on PyPI's tensorflow-cpu wheel, in ~/.cache/trainbook): the course
+# tests then also run on it. A failure here fails setup: CI must test both backends.
+node dist/cli/main.js install-native
 
 # The optional OpenBLAS addon: its tests skip (saying why) when it cannot be built here.
 npm run build:native >/dev/null 2>&1 || echo "setup: the native OpenBLAS addon was not built (needs Node's headers); wasm's own kernels will be used"
