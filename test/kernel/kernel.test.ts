@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { KernelClient } from '../../src/jupyter/kernel-client.js';
 import { newConnectionInfo, writeConnectionFile } from '../../src/jupyter/wire.js';
 import type { ErrorOutput, ExecuteResultOutput, Output } from '../../src/notebook/nbformat.js';
 import { kernelMain, repoRoot, request, trainbookSpec } from './helpers.js';
+import { skipUnlessNative } from '../backends.js';
 
 const interruptModule = JSON.stringify(join(repoRoot, 'dist', 'runtime', 'interrupt.js'));
 
@@ -33,11 +34,61 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Interrupts a training loop over trainbook's DataLoader; it must stop at the next batch. */
+async function checkInterruptStopsDataLoader(kernel: KernelClient): Promise<void> {
+  const code = [
+    'const { DataLoader, TensorDataset } = require("trainbook");',
+    'const loaderData = new TensorDataset(tf.randomNormal([640, 4]), tf.zeros([640], "int32"));',
+    'const loader = new DataLoader(loaderData, { batchSize: 8, shuffle: true, seed: 0 });',
+    'let loaderBatches = 0;',
+    'for (let epoch = 0; epoch < 100000; epoch++) {',
+    '  for await (const [x] of loader) { loaderBatches++; const t = Date.now(); while (Date.now() - t < 2) {} }',
+    '}',
+  ].join('\n');
+  const running = kernel.execute(code);
+  await sleep(3000);
+  await kernel.interrupt();
+  const result = await running;
+  assert.equal(errorOf(result.outputs).ename, 'KeyboardInterrupt');
+  const first = resultText((await kernel.execute('loaderBatches')).outputs);
+  await sleep(300);
+  const second = resultText((await kernel.execute('loaderBatches')).outputs);
+  assert.ok(Number(first) > 0);
+  assert.equal(second, first, 'the DataLoader loop went on after the interrupt');
+}
+
+/** Interrupts model.fit; it must stop at the next batch and the cell end with KeyboardInterrupt. */
+async function checkInterruptStopsFit(kernel: KernelClient): Promise<void> {
+  const code = [
+    'const model = tf.sequential({ layers: [tf.layers.dense({ units: 32, inputShape: [4], activation: "relu" }), tf.layers.dense({ units: 3 })] });',
+    'model.compile({ optimizer: "sgd", loss: "meanSquaredError" });',
+    'let fitBatches = 0;',
+    'const xs = tf.randomNormal([512, 4]);',
+    'const ys = tf.randomNormal([512, 3]);',
+    'await model.fit(xs, ys, { epochs: 10000, batchSize: 4, verbose: 0, callbacks: { onBatchEnd: async () => { fitBatches++; } } });',
+    'console.log("not reached");',
+  ].join('\n');
+  const running = kernel.execute(code);
+  await sleep(4000);
+  await kernel.interrupt();
+  const result = await running;
+  assert.equal(result.status, 'error');
+  assert.equal(errorOf(result.outputs).ename, 'KeyboardInterrupt');
+  assert.deepEqual(only(result.outputs, 'stream'), [], 'the cell went on after the interrupted fit');
+  assert.match(errorOf(result.outputs).traceback.join('\n'), new RegExp(`Cell In\\[${result.executionCount}\\], line 6`));
+  const first = Number(resultText((await kernel.execute('fitBatches')).outputs));
+  await sleep(500);
+  const second = Number(resultText((await kernel.execute('fitBatches')).outputs));
+  assert.ok(first > 0, 'fit never ran a batch');
+  assert.equal(second, first, 'model.fit kept training after the interrupt');
+}
+
 describe('trainbook kernel over the Jupyter protocol', () => {
   let kernel: KernelClient;
 
   before(async () => {
-    kernel = await KernelClient.start(trainbookSpec(), { cwd: join(repoRoot, 'notebooks', 'iris'), startupTimeoutMs: 60_000 });
+    // wasm, even where the native backend is installed (it has its own suite below).
+    kernel = await KernelClient.start(trainbookSpec(), { cwd: join(repoRoot, 'notebooks', 'iris'), startupTimeoutMs: 60_000, env: { TRAINBOOK_BACKEND: 'wasm' } });
   });
   after(async () => {
     await kernel?.shutdown();
@@ -183,50 +234,11 @@ describe('trainbook kernel over the Jupyter protocol', () => {
   });
 
   test("interrupt stops a training loop over trainbook's DataLoader at the next batch", async () => {
-    const code = [
-      'const { DataLoader, TensorDataset } = require("trainbook");',
-      'const loaderData = new TensorDataset(tf.randomNormal([640, 4]), tf.zeros([640], "int32"));',
-      'const loader = new DataLoader(loaderData, { batchSize: 8, shuffle: true, seed: 0 });',
-      'let loaderBatches = 0;',
-      'for (let epoch = 0; epoch < 100000; epoch++) {',
-      '  for await (const [x] of loader) { loaderBatches++; const t = Date.now(); while (Date.now() - t < 2) {} }',
-      '}',
-    ].join('\n');
-    const running = kernel.execute(code);
-    await sleep(3000);
-    await kernel.interrupt();
-    const result = await running;
-    assert.equal(errorOf(result.outputs).ename, 'KeyboardInterrupt');
-    const first = resultText((await kernel.execute('loaderBatches')).outputs);
-    await sleep(300);
-    const second = resultText((await kernel.execute('loaderBatches')).outputs);
-    assert.ok(Number(first) > 0);
-    assert.equal(second, first, 'the DataLoader loop went on after the interrupt');
+    await checkInterruptStopsDataLoader(kernel);
   });
 
   test('interrupt stops model.fit at the next batch and the cell ends with KeyboardInterrupt', async () => {
-    const code = [
-      'const model = tf.sequential({ layers: [tf.layers.dense({ units: 32, inputShape: [4], activation: "relu" }), tf.layers.dense({ units: 3 })] });',
-      'model.compile({ optimizer: "sgd", loss: "meanSquaredError" });',
-      'let fitBatches = 0;',
-      'const xs = tf.randomNormal([512, 4]);',
-      'const ys = tf.randomNormal([512, 3]);',
-      'await model.fit(xs, ys, { epochs: 10000, batchSize: 4, verbose: 0, callbacks: { onBatchEnd: async () => { fitBatches++; } } });',
-      'console.log("not reached");',
-    ].join('\n');
-    const running = kernel.execute(code);
-    await sleep(4000);
-    await kernel.interrupt();
-    const result = await running;
-    assert.equal(result.status, 'error');
-    assert.equal(errorOf(result.outputs).ename, 'KeyboardInterrupt');
-    assert.deepEqual(only(result.outputs, 'stream'), [], 'the cell went on after the interrupted fit');
-    assert.match(errorOf(result.outputs).traceback.join('\n'), new RegExp(`Cell In\\[${result.executionCount}\\], line 6`));
-    const first = Number(resultText((await kernel.execute('fitBatches')).outputs));
-    await sleep(500);
-    const second = Number(resultText((await kernel.execute('fitBatches')).outputs));
-    assert.ok(first > 0, 'fit never ran a batch');
-    assert.equal(second, first, 'model.fit kept training after the interrupt');
+    await checkInterruptStopsFit(kernel);
   });
 
   test('stray rejections and exceptions after wasm starts do not kill the kernel', async () => {
@@ -238,6 +250,50 @@ describe('trainbook kernel over the Jupyter protocol', () => {
     const alive = await kernel.execute('1 + 1');
     assert.equal(resultText(alive.outputs), '2');
     assert.ok(kernel.alive);
+  });
+});
+
+describe('trainbook kernel on the native tensorflow backend', { skip: skipUnlessNative() }, () => {
+  let kernel: KernelClient;
+  /** Whether a process of the kernel's process group (its watchdog and the kernel) has libtensorflow mapped. */
+  const tensorflowLoaded = (): boolean =>
+    readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .some((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+          return pgrp === kernel.pid && readFileSync(`/proc/${pid}/maps`, 'utf8').includes('libtensorflow_cc.so.2');
+        } catch {
+          return false; // a process that ended meanwhile
+        }
+      });
+
+  before(async () => {
+    kernel = await KernelClient.start(trainbookSpec(), { cwd: join(repoRoot, 'notebooks', 'iris'), startupTimeoutMs: 60_000, env: { TRAINBOOK_BACKEND: 'tensorflow' } });
+  });
+  after(async () => {
+    await kernel?.shutdown();
+  });
+
+  test('loads libtensorflow at the first cell that uses tf.js, not before, and prints none of its log lines', async () => {
+    assert.equal(resultText((await kernel.execute('6 * 7')).outputs), '42');
+    assert.equal(tensorflowLoaded(), false, 'an idle kernel has libtensorflow loaded');
+    const result = await kernel.execute('import * as tf from "@tensorflow/tfjs";\ntf.getBackend()');
+    assert.equal(result.status, 'ok');
+    assert.equal(resultText(result.outputs), "'tensorflow'");
+    assert.equal(tensorflowLoaded(), true);
+    const sum = await kernel.execute('tf.sum(tf.tensor1d([1, 2, 3])).dataSync()[0]');
+    assert.equal(resultText(sum.outputs), '6');
+    assert.deepEqual(only([...result.outputs, ...sum.outputs], 'stream'), [], 'TensorFlow wrote to the notebook');
+  });
+
+  test("interrupt stops a training loop over trainbook's DataLoader at the next batch", async () => {
+    await checkInterruptStopsDataLoader(kernel);
+  });
+
+  test('interrupt stops model.fit at the next batch and the cell ends with KeyboardInterrupt', async () => {
+    await checkInterruptStopsFit(kernel);
   });
 });
 
