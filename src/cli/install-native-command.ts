@@ -145,7 +145,7 @@ async function checkCompiler(env: NodeJS.ProcessEnv): Promise<void> {
   if ((await run('make', ['--version'], { env })).code !== 0) missing.push('make ("make --version" failed)');
   if (missing.length > 0) {
     throw new NativeInstallError(
-      `install-native: no ${missing.join(' and no ')}; node-gyp compiles tfjs-node's binding with them. ` +
+      `install-native: missing ${missing.join(' and ')}; node-gyp compiles tfjs-node's binding with them. ` +
         'Install them (Debian: apt-get install build-essential), or set CXX to your compiler.',
     );
   }
@@ -212,9 +212,9 @@ async function downloadWheel(python: string, dir: string, env: NodeJS.ProcessEnv
   const result = await run(python, args, { env });
   const wheel = join(dir, NATIVE_BACKEND.wheel);
   if (result.code === 0 && existsSync(wheel)) return wheel;
-  if (looksOffline(result.output)) {
+  if (looksOffline(result.output) || /from versions: none/.test(result.output)) {
     throw new NativeInstallError(
-      `install-native: pip could not reach the package index to download ${spec} (no network?):\n${tail(result.output, 4)}\n` +
+      `install-native: pip could not download ${spec} for ${NATIVE_BACKEND.pipTarget.join(' ')} (no network to PyPI, or an index without it?):\n${tail(result.output, 5)}\n` +
         'Connect to PyPI (or set PIP_INDEX_URL to a mirror, HTTPS_PROXY to a proxy) and run it again; or download ' +
         `${NATIVE_BACKEND.wheel} on another machine and pass it with --wheel <file>.`,
     );
