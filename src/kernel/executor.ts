@@ -150,10 +150,10 @@ export class CellExecutor {
 
   /**
    * Type-check and run one cell. `label` names it in tracebacks (e.g. `Cell In[3]`).
-   * Resolves when the cell, including its top-level awaits, has finished, failed or been interrupted.
+   * Resolves when the cell, including its top-level awaits, has finished, failed or been interrupted. An interrupt
+   * counted after `startCount` (default: the count now) ends the cell before it runs.
    */
-  async execute(src: string, label: string): Promise<CellOutcome> {
-    const startCount = interruptCount();
+  async execute(src: string, label: string, startCount: number = interruptCount()): Promise<CellOutcome> {
     const { result, map } = this.mapped.convert(KERNEL_GLOBALS_DECL + this.prevDecl, src);
     this.updateSideOutputs(result.sideOutputs);
     if (result.diagnostics.length > 0) {

@@ -29,7 +29,7 @@ import { CellExecutor, isCompleteCode } from './executor.js';
 import { removeAddedProcessListeners, snapshotProcessListeners } from '../patches/emscripten-listeners.js';
 import { patchLoadedLayers } from '../patches/tfjs-layers-fit.js';
 import { routeTslabDisplay } from '../patches/tslab-display.js';
-import { installInterruptState, requestInterrupt } from '../runtime/interrupt.js';
+import { installInterruptState, interruptCount, requestInterrupt } from '../runtime/interrupt.js';
 import { mimeBundle } from './mime.js';
 import { isTfjsBanner, startAccelerator, usesTfjs } from './tfjs.js';
 
@@ -554,6 +554,8 @@ export class Kernel {
         });
         return false;
       }
+      // An interrupt while tf.js starts (loading the native backend takes seconds) ends this cell, not the next.
+      const startCount = interruptCount();
       if (!this.tfjsStarted && usesTfjs(code)) {
         this.tfjsStarted = true;
         try {
@@ -564,7 +566,7 @@ export class Kernel {
       }
       const listeners = snapshotProcessListeners();
       const label = silent || !storeHistory ? 'Cell' : `Cell In[${count}]`;
-      const outcome = await this.executor.execute(code, label);
+      const outcome = await this.executor.execute(code, label, startCount);
       removeAddedProcessListeners(listeners);
       if (outcome.status === 'error') {
         this.publish('error', { ...outcome.error }, msg);
