@@ -3,27 +3,32 @@
 EmbeddingBag(95812, 64) mean (sparse=False, the tutorial's default) + Linear(64, 4), weights
 uniform(-0.5, 0.5), bias 0; CrossEntropyLoss; backward; clip_grad_norm_(0.1); SGD lr 5. Batches are
 64 consecutive texts of data/ag_news/test.csv, tokenized with torchtext 0.18.0's basic_english and
-mapped through the vocabulary built from the whole test split (torchtext's own code, loaded from the
-wheel by test/golden/ag-news/torchtext_code.py; see there how the wheel is obtained), exactly as the
-TypeScript benchmark builds them.
+mapped through the vocabulary built from the whole test split, exactly as the TypeScript benchmark
+builds them. Both come from the committed goldens (test/golden/ag-news/tokens.txt.gz and
+vocab-test-split.txt.gz, made from torchtext's own code, which the tests check the TypeScript
+tokenizer and vocabulary against), so this script needs PyTorch and nothing else: no torchtext wheel.
 
 Prints one JSON line: {"msPerStep": median after warm-up, "threads": n, "losses": first 5 losses}.
 Run: python3 bench/ag_news_step.py --threads 1 [--steps 30]
 """
 import argparse
 import csv
+import gzip
 import json
 import os
 import statistics
-import sys
 import time
 
 import torch
 from torch import nn
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-sys.path.insert(0, os.path.join(ROOT, "test", "golden", "ag-news"))
-from torchtext_code import load  # noqa: E402
+GOLDEN = os.path.join(ROOT, "test", "golden", "ag-news")
+
+
+def read_lines(name):
+    with gzip.open(os.path.join(GOLDEN, name), "rt", encoding="utf-8") as f:
+        return f.read().split("\n")
 
 
 def main():
@@ -35,17 +40,22 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
-    basic_english, build_vocab_from_iterator = load()
     with open(os.path.join(ROOT, "data", "ag_news", "test.csv"), encoding="utf-8") as f:
-        data = [(int(row[0]), " ".join(row[1:])) for row in csv.reader(f)]
-    itos = build_vocab_from_iterator((basic_english(t) for _, t in data), specials=["<unk>"])
+        labels = [int(row[0]) for row in csv.reader(f)]
+    # basic_english's tokens of every text (one line per text, tokens joined by single spaces:
+    # basic_english splits on whitespace, so no token holds one) and the vocabulary's tokens by id.
+    tokens = [line.split(" ") if line else [] for line in read_lines("tokens.txt.gz")[: len(labels)]]
+    itos = [t for t in read_lines("vocab-test-split.txt.gz") if t]
+    if len(tokens) != len(labels) or itos[0] != "<unk>":
+        raise SystemExit(f"goldens do not match data/ag_news/test.csv: {len(tokens)} token lines for {len(labels)} texts, first vocabulary token {itos[0]!r} (expected '<unk>')")
     stoi = {t: i for i, t in enumerate(itos)}
+    data = list(zip(labels, tokens))
 
     def collate_batch(batch):
         label_list, text_list, offsets = [], [], [0]
-        for _label, _text in batch:
+        for _label, _tokens in batch:
             label_list.append(_label - 1)
-            processed = torch.tensor([stoi.get(t, 0) for t in basic_english(_text)], dtype=torch.int64)
+            processed = torch.tensor([stoi.get(t, 0) for t in _tokens], dtype=torch.int64)
             text_list.append(processed)
             offsets.append(processed.size(0))
         return torch.tensor(label_list, dtype=torch.int64), torch.cat(text_list), torch.tensor(offsets[:-1]).cumsum(dim=0)

@@ -69,7 +69,7 @@ class Worker implements Timer {
 
 /**
  * The AG News helper's PyTorch script (bench/ag_news_step.py), started once per request: it builds
- * its vocabulary with torchtext's code first (untimed), then times `units` steps and prints the median.
+ * its batches from the committed tokens and vocabulary first (untimed), then times `units` steps and prints the median.
  */
 class AgNewsTorch implements Timer {
   readonly label = 'PyTorch AG News (bench/ag_news_step.py)';
@@ -109,7 +109,7 @@ const torchInfo = JSON.parse(
     const p = spawn(python, [`${here}torch_bench.py`, '--info']);
     let out = '';
     p.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${python} bench/torch_bench.py --info failed (${code}); is torch installed?`))));
+    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${python} bench/torch_bench.py --info failed (exit ${code}): is PyTorch installed? Run \`python3 -m pip install -r requirements-bench.txt\` (or bash scripts/setup.sh)`))));
   }),
 ) as { torch: string; default_threads: number };
 

@@ -21,6 +21,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+# PyTorch for `npm run bench` (the reference it measures against; the tests do not need it).
+python3 -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 # Classic Notebook 6 (require.js pages) for the display tests, in its own venv: it conflicts with JupyterLab 4.
 if [ ! -x build/notebook6/bin/jupyter ]; then
   python3 -m venv build/notebook6
