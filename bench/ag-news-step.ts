@@ -18,7 +18,7 @@
  *   memory (wasm heap or cpu array). This reaches into tf.js backend internals, only when the
  *   variable's buffer is not shared (refCount 1); it is an experiment, not something the course uses.
  *
- * Run: npx tsx bench/ag-news-step.ts [--backend wasm|cpu] [--steps 30] [--no-python] [--profile]
+ * Run: npx tsx bench/ag-news-step.ts [--backend wasm|cpu|tensorflow] [--steps 30] [--no-python] [--profile]
  * Import: `agNewsStepBench(options)` resolves to the median milliseconds per step.
  */
 import { spawnSync } from 'node:child_process';
@@ -41,7 +41,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Options of {@link agNewsStepBench}. */
 export interface AgNewsStepBenchOptions {
   /** tf.js backend. @default "wasm" */
-  backend?: 'wasm' | 'cpu';
+  backend?: 'wasm' | 'cpu' | 'tensorflow';
   /** `"dense"` (the course's step), `"sparse"` or `"sparse-inplace"` (touched rows only). @default "dense" */
   mode?: 'dense' | 'sparse' | 'sparse-inplace';
   /** Rows of the embedding table. @default 95812 */
@@ -252,7 +252,7 @@ async function main(): Promise<void> {
     const i = args.indexOf(flag);
     return i >= 0 ? args[i + 1] : undefined;
   };
-  const backend = (value('--backend') ?? 'wasm') as 'wasm' | 'cpu';
+  const backend = (value('--backend') ?? 'wasm') as 'wasm' | 'cpu' | 'tensorflow';
   const steps = Number(value('--steps') ?? 30);
   const results: Record<string, number> = {};
   const modes = ['dense', 'sparse', 'sparse-inplace'] as const;

@@ -37,19 +37,27 @@ class Worker implements Timer {
   private readonly lines: Interface;
   private readonly pending: ((reply: Reply) => void)[] = [];
   stderr = '';
+  /** Resolves true once the worker says it is ready, false if it exits first. */
+  readonly ready: Promise<boolean>;
+  private setReady: (ok: boolean) => void = () => {};
 
-  constructor(readonly label: string, command: string, args: string[]) {
-    this.child = spawn(command, args, { cwd: root });
+  constructor(readonly label: string, command: string, args: string[], env: Record<string, string> = {}) {
+    this.ready = new Promise((resolve) => (this.setReady = resolve));
+    this.child = spawn(command, args, { cwd: root, env: { ...process.env, ...env } });
     this.child.stderr.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString();
     });
     this.lines = createInterface({ input: this.child.stdout });
     this.lines.on('line', (line) => {
       const reply = JSON.parse(line) as Reply;
-      if (reply.ready === true) return;
+      if (reply.ready === true) {
+        this.setReady(true);
+        return;
+      }
       this.pending.shift()?.(reply);
     });
     this.child.on('exit', (code) => {
+      this.setReady(false);
       for (const resolve of this.pending.splice(0)) resolve({ error: `${label} exited with code ${code}: ${this.stderr.slice(-2000)}` });
     });
   }
@@ -124,7 +132,20 @@ function nativeAddon(): { ok: boolean; note: string } {
 const native = nativeAddon();
 
 const tsx = ['--import', 'tsx', `${here}tfjs_worker.ts`];
+// The native backend (npx trainbook install-native), with TensorFlow's thread pools at one thread
+// each and at their defaults (one thread per core); left out, saying why, when it is not installed.
+const quietTf = { TF_CPP_MIN_LOG_LEVEL: '2' };
+const tfWorkers = {
+  tf1: new Worker('tf.js tensorflow, 1 thread', process.execPath, [...tsx, 'tensorflow'], { ...quietTf, TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1' }),
+  tfDefault: new Worker('tf.js tensorflow, default threads', process.execPath, [...tsx, 'tensorflow'], quietTf),
+};
+const tensorflowOk = (await Promise.all(Object.values(tfWorkers).map((w) => w.ready))).every(Boolean);
+const tensorflowNote = tensorflowOk
+  ? 'installed'
+  : `not installed, no tensorflow rows (${tfWorkers.tf1.stderr.trim().split('\n').filter((l) => l.includes('Error')).at(-1) ?? tfWorkers.tf1.stderr.trim().split('\n').at(-1) ?? 'no message'}); install it with \`npx trainbook install-native\``;
+if (!tensorflowOk) for (const w of Object.values(tfWorkers)) w.close();
 const workers = {
+  ...(tensorflowOk ? tfWorkers : {}),
   wasm: new Worker('tf.js wasm', process.execPath, [...tsx, 'wasm']),
   ...(native.ok ? { wasmNative: new Worker('tf.js wasm + OpenBLAS', process.execPath, [...tsx, 'wasm-native']) } : {}),
   wasmStock: new Worker('tf.js wasm (stock kernels)', process.execPath, [...tsx, 'wasm-stock']),
@@ -134,7 +155,14 @@ const workers = {
   torchDefault: new Worker('PyTorch, default threads', python, [`${here}torch_bench.py`]),
 };
 const tfjsVersion = (JSON.parse(readFileSync(`${root}node_modules/@tensorflow/tfjs/package.json`, 'utf8')) as { version: string }).version;
+const tfThreads = cpus().length;
 const configs: Record<string, Config | undefined> = {
+  ...(tensorflowOk
+    ? {
+        tf1: { key: 'tf1', implementation: 'trainbook (tf.js)', backend: 'tensorflow (tfjs-node on PyPI TF 2.20), TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1', worker: tfWorkers.tf1, extra: {} },
+        tfDefault: { key: 'tfDefault', implementation: 'trainbook (tf.js)', backend: `tensorflow (tfjs-node on PyPI TF 2.20), default pools (${tfThreads} intra-op threads)`, worker: tfWorkers.tfDefault, extra: { parallel: tfThreads } },
+      }
+    : {}),
   wasm: { key: 'wasm', implementation: 'trainbook (tf.js)', backend: 'wasm + useFastWasmKernels (XNNPACK), 1 thread', worker: workers.wasm, extra: {} },
   ...(workers.wasmNative === undefined
     ? {}
@@ -148,36 +176,50 @@ const agNewsLanded = existsSync(`${here}ag-news-step.ts`) && existsSync(`${here}
 if (agNewsLanded) {
   const agTorch = new AgNewsTorch();
   configs.agDense = { key: 'agDense', implementation: 'trainbook (tf.js), dense gradient (the course\'s step)', backend: configs.wasm!.backend, worker: workers.wasm, extra: { workload: 'ag-news-dense' } };
+  if (tensorflowOk) {
+    configs.agDenseTf1 = { ...(configs.tf1 as Config), key: 'agDenseTf1', implementation: configs.agDense.implementation, extra: { workload: 'ag-news-dense' } };
+    configs.agDenseTfDefault = { ...(configs.tfDefault as Config), key: 'agDenseTfDefault', implementation: configs.agDense.implementation, extra: { workload: 'ag-news-dense', parallel: tfThreads } };
+  }
   configs.agSparse = { key: 'agSparse', implementation: 'trainbook (tf.js), touched rows only', backend: configs.wasm!.backend, worker: workers.wasm, extra: { workload: 'ag-news-sparse' } };
   configs.agTorch1 = { key: 'agTorch1', implementation: 'PyTorch', backend: 'CPU, 1 thread', worker: agTorch, extra: { threads: 1 } };
   configs.agTorchDefault = { key: 'agTorchDefault', implementation: 'PyTorch', backend: `CPU, ${torchInfo.default_threads} threads (default)`, worker: agTorch, extra: { threads: torchInfo.default_threads } };
 }
 
 const workloads: WorkloadSpec[] = [
-  { name: 'iris-epoch', title: 'Iris epoch (4-16-8-3, Adam, batch 10, 105 rows + validation)', unitName: 'epoch', samplesPerUnit: 105, units: Math.max(1, Math.round(10 * scale)), configs: ['wasmNative', 'wasm', 'wasmStock', 'torch1', 'torchDefault'].filter((k) => k in configs) },
-  { name: 'mlp-step', title: 'Fashion-MNIST MLP step (784-512-512-10, SGD momentum, batch 64)', unitName: 'step', samplesPerUnit: 64, units: Math.max(1, Math.round(20 * scale)), configs: ['wasmNative', 'wasm', 'wasmStock', 'torch1', 'torchDefault'].filter((k) => k in configs) },
+  { name: 'iris-epoch', title: 'Iris epoch (4-16-8-3, Adam, batch 10, 105 rows + validation)', unitName: 'epoch', samplesPerUnit: 105, units: Math.max(1, Math.round(10 * scale)), configs: ['tf1', 'tfDefault', 'wasmNative', 'wasm', 'wasmStock', 'torch1', 'torchDefault'].filter((k) => k in configs) },
+  { name: 'mlp-step', title: 'Fashion-MNIST MLP step (784-512-512-10, SGD momentum, batch 64)', unitName: 'step', samplesPerUnit: 64, units: Math.max(1, Math.round(20 * scale)), configs: ['tf1', 'tfDefault', 'wasmNative', 'wasm', 'wasmStock', 'torch1', 'torchDefault'].filter((k) => k in configs) },
   ...(agNewsLanded
-    ? [{ name: 'ag-news-step', title: 'AG News training step (vocab 95,812, batch 64, clip 0.1)', unitName: 'step', samplesPerUnit: 64, units: Math.max(3, Math.round(15 * scale)), reps: Math.min(reps, 3), configs: ['agDense', 'agSparse', 'agTorch1', 'agTorchDefault'] }]
+    ? [{ name: 'ag-news-step', title: 'AG News training step (vocab 95,812, batch 64, clip 0.1)', unitName: 'step', samplesPerUnit: 64, units: Math.max(3, Math.round(15 * scale)), reps: Math.min(reps, 3), configs: ['agDenseTf1', 'agDenseTfDefault', 'agDense', 'agSparse', 'agTorch1', 'agTorchDefault'].filter((k) => k in configs) }]
     : []),
 ];
 
 const loadBefore = loadavg();
-const rows: { workload: WorkloadSpec; config: Config; msPerUnit: number; spread: [number, number] }[] = [];
+const rows: { workload: WorkloadSpec; config: Config; msPerUnit: number; spread: [number, number]; error?: string }[] = [];
 for (const workload of workloads) {
   const active = workload.configs.map((k) => configs[k]).filter((c): c is Config => c !== undefined);
+  const multi = (c: Config): boolean => Number(c.extra.threads ?? 1) > 1 || Number(c.extra.parallel ?? 1) > 1;
   const perRep = new Map<string, number[]>(active.map((c) => [c.key, []]));
+  // A configuration that fails (the native backend missing a kernel, say) gets its error in the
+  // table instead of timings, and is not asked again.
+  const failed = new Map<string, string>();
   const run = async (config: Config, units: number): Promise<number> => {
+    if (failed.has(config.key)) return Number.NaN;
     const reply = await config.worker.request({ workload: workload.name, units, ...config.extra });
-    if (reply.ms === undefined) throw new Error(`${config.worker.label} on ${workload.name}: ${reply.error ?? 'no timings'}`);
+    if (reply.ms === undefined) {
+      const message = (reply.error ?? 'no timings').split('\n')[0] as string;
+      if (config.worker === workers.wasm || config.worker === workers.torch1) throw new Error(`${config.worker.label} on ${workload.name}: ${message}`);
+      failed.set(config.key, message);
+      process.stderr.write(`\n${config.worker.label} on ${workload.name} failed: ${message}\n`);
+      return Number.NaN;
+    }
     // Let multi-threaded PyTorch's spinning OpenMP threads go to sleep before the next measurement.
-    if (Number(config.extra.threads ?? 1) > 1) await new Promise((resolve) => setTimeout(resolve, 500));
+    if (multi(config)) await new Promise((resolve) => setTimeout(resolve, 500));
     return reply.ms.reduce((a, b) => a + b, 0) / reply.ms.length;
   };
   if (workload.name !== 'ag-news-step') for (const config of active) await run(config, Math.max(2, Math.ceil(workload.units / 2))); // warm-up (AG News warms up itself)
   const workloadReps = workload.reps ?? reps;
   // Single-threaded configurations are interleaved with each other; multi-threaded PyTorch runs
   // afterwards, on its own, so that its threads never compete with another measurement.
-  const multi = (c: Config): boolean => Number(c.extra.threads ?? 1) > 1;
   for (const group of [active.filter((c) => !multi(c)), active.filter(multi)]) {
     for (let r = 0; r < workloadReps && group.length > 0; r++) {
       const order = group.map((_, i) => group[(i + r) % group.length] as Config);
@@ -187,21 +229,29 @@ for (const workload of workloads) {
   }
   process.stderr.write('\n');
   for (const config of active) {
-    const values = perRep.get(config.key) as number[];
-    rows.push({ workload, config, msPerUnit: median(values), spread: [Math.min(...values), Math.max(...values)] });
+    const values = (perRep.get(config.key) as number[]).filter((v) => !Number.isNaN(v));
+    const error = failed.get(config.key);
+    rows.push({ workload, config, msPerUnit: median(values), spread: [Math.min(...values), Math.max(...values)], ...(error === undefined ? {} : { error }) });
   }
 }
 const loadAfter = loadavg();
 for (const w of Object.values(workers)) w.close();
 
 const lines: string[] = [];
-lines.push('| workload | implementation | backend | time per unit (median) | min-max over repetitions | samples/s | vs PyTorch 1 thread (medians) | (minimums) |');
+lines.push('| workload | implementation | backend | time per unit (median) | min-max over repetitions | samples/s | vs fastest PyTorch (medians) | (minimums) |');
 lines.push('|---|---|---|---|---|---|---|---|');
 for (const workload of workloads) {
-  const reference = rows.find((r) => r.workload === workload && (r.config.key === 'torch1' || r.config.key === 'agTorch1'));
+  // The reference is PyTorch at its fastest thread count in this run (by median; by minimum for the minimums column).
+  const torchRows = rows.filter((r) => r.workload === workload && r.config.implementation === 'PyTorch' && r.error === undefined);
+  const reference = torchRows.length === 0 ? undefined : Math.min(...torchRows.map((r) => r.msPerUnit));
+  const referenceMin = torchRows.length === 0 ? undefined : Math.min(...torchRows.map((r) => r.spread[0]));
   for (const row of rows.filter((r) => r.workload === workload)) {
-    const ratio = reference === undefined ? 'n/a' : `${(row.msPerUnit / reference.msPerUnit).toFixed(2)}x`;
-    const minRatio = reference === undefined ? 'n/a' : `${(row.spread[0] / reference.spread[0]).toFixed(2)}x`;
+    if (row.error !== undefined) {
+      lines.push(`| ${workload.title} | ${row.config.implementation} | ${row.config.backend} | fails: ${row.error.replaceAll('|', '/')} | | | | |`);
+      continue;
+    }
+    const ratio = reference === undefined ? 'n/a' : `${(row.msPerUnit / reference).toFixed(2)}x`;
+    const minRatio = referenceMin === undefined ? 'n/a' : `${(row.spread[0] / referenceMin).toFixed(2)}x`;
     lines.push(
       `| ${workload.title} | ${row.config.implementation} | ${row.config.backend} | ${row.msPerUnit.toFixed(2)} ms/${workload.unitName} | ` +
         `${row.spread[0].toFixed(2)}-${row.spread[1].toFixed(2)} ms | ${Math.round((1000 * workload.samplesPerUnit) / row.msPerUnit).toLocaleString('en-US')} | ${ratio} | ${minRatio} |`,
@@ -216,7 +266,7 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const meta = [
   `Measured ${new Date().toISOString()} on ${cpus().length} x ${cpu}, Node ${process.version}, tf.js ${tfjsVersion}, PyTorch ${torchInfo.torch}.`,
   `Interleaved repetitions of the single-threaded configurations after a warm-up, then the multi-threaded PyTorch ones on their own (${reps}; AG News ${Math.min(reps, 3)}, each PyTorch AG News repetition a fresh bench/ag_news_step.py process that warms up 3 steps untimed); a repetition is the mean of ${workloads.map((w) => `${w.units} ${w.unitName}s`).join(' / ')} (AG News: the median of its steps, as agNewsStepBench and bench/ag_news_step.py report).`,
-  `Native OpenBLAS addon (src/train/native): ${native.note}.`,
+  `Native OpenBLAS addon (src/train/native): ${native.note}. Native TensorFlow backend: ${tensorflowNote}.`,
   `Load average (1 min) before ${loadBefore[0]?.toFixed(1)}, after ${loadAfter[0]?.toFixed(1)}: the machine has ${cpus().length} cores; numbers taken while other jobs run are slower on every side and their ratios noisier.`,
 ];
 console.log(table);
@@ -227,8 +277,8 @@ const results = `# Benchmark results
 
 Written by \`npm run bench\` (bench/run.ts); the PyTorch side is bench/torch_bench.py and the
 tf.js side bench/workloads.ts, both preloading their data as tensors. Ratios are time per unit
-divided by PyTorch's with one thread (tf.js's wasm backend runs on one thread in Node): of the
-medians, and of the fastest repetitions (less sensitive to other jobs on a shared machine).
+divided by PyTorch's at its fastest thread count in this run (1 or the default): of the medians,
+and of the fastest repetitions (less sensitive to other jobs on a shared machine).
 
 ${table}
 

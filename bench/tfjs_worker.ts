@@ -3,18 +3,25 @@
  * request per line on stdin, `{"workload": "mlp-step", "units": 20}`, runs that many units and
  * answers `{"ms": [...]}`. The backend comes from the command line: `wasm` (with
  * `useFastWasmKernels`, XNNPACK), `wasm-native` (with `useFastWasmKernels` and the OpenBLAS
- * addon), `wasm-stock` (tf.js 4.22's own kernels) or `cpu`.
+ * addon), `wasm-stock` (tf.js 4.22's own kernels), `cpu`, or `tensorflow` (the native backend,
+ * `@tensorflow/tfjs-node` built on PyPI's TensorFlow by `npx trainbook install-native`, selected the
+ * way the course selects it, with `currentAccelerator`; its thread pools follow
+ * `TF_NUM_INTRAOP_THREADS` / `TF_NUM_INTEROP_THREADS`, which the bench sets per row).
  */
 import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { useFastWasmKernels } from '../src/patches/tfjs-wasm-kernels.js';
+import { currentAccelerator } from '../src/train/accelerator.js';
 import { irisEpoch, mlpStep, type Workload } from './workloads.js';
 
 const variant = process.argv[2] ?? 'wasm';
 const backend = variant.startsWith('wasm') ? 'wasm' : variant;
-if (!(await tf.setBackend(backend))) throw new Error(`tfjs_worker: backend ${backend} failed to initialise`);
 let kernels = 'stock tf.js kernels';
+if (backend === 'tensorflow') {
+  // Throws, saying how to install it, when the native backend is not installed.
+  kernels = (await currentAccelerator({ prefer: 'tensorflow' })).description;
+} else if (!(await tf.setBackend(backend))) throw new Error(`tfjs_worker: backend ${backend} failed to initialise`);
 if (variant === 'wasm' || variant === 'wasm-native') {
   const result = useFastWasmKernels({ nativeBlas: variant === 'wasm-native' });
   if (variant === 'wasm-native' && result.matMul !== 'OpenBLAS') throw new Error(`tfjs_worker: ${result.description}`);
@@ -33,8 +40,12 @@ for await (const line of createInterface({ input: process.stdin })) {
     // The AG News helper's benchmark (bench/ag-news-step.ts): it times its own steps and returns their median.
     const { agNewsStepBench } = (await import('./ag-news-step.js')) as typeof import('./ag-news-step.js');
     const units = request.units ?? 1;
-    const msPerStep = await agNewsStepBench({ backend: 'wasm', mode: name === 'ag-news-dense' ? 'dense' : 'sparse', warmupSteps: 3, steps: units });
-    process.stdout.write(`${JSON.stringify({ ms: [msPerStep], unitName: 'step', samplesPerUnit: 64 })}\n`);
+    try {
+      const msPerStep = await agNewsStepBench({ backend: backend === 'tensorflow' ? 'tensorflow' : 'wasm', mode: name === 'ag-news-dense' ? 'dense' : 'sparse', warmupSteps: 3, steps: units });
+      process.stdout.write(`${JSON.stringify({ ms: [msPerStep], unitName: 'step', samplesPerUnit: 64 })}\n`);
+    } catch (error) {
+      process.stdout.write(`${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`);
+    }
     continue;
   }
   const factory = factories[name];
