@@ -2,16 +2,19 @@
  * Where a tf.js training step spends its time: per-kernel time (tf.profile) and the rest (tf.js's
  * JavaScript engine: tape, bookkeeping, garbage collection), for one workload of bench/workloads.ts.
  *
- * Run: node --import tsx bench/profile.ts <mlp-step|iris-epoch> [wasm|wasm-native|wasm-stock|cpu] [units]
+ * Run: node --import tsx bench/profile.ts <mlp-step|iris-epoch> [wasm|wasm-native|wasm-stock|cpu|tensorflow] [units]
+ * (`tensorflow` needs `npx trainbook install-native`; its threads follow TF_NUM_INTRAOP_THREADS.)
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { useFastWasmKernels } from '../src/patches/tfjs-wasm-kernels.js';
+import { currentAccelerator } from '../src/train/accelerator.js';
 import { irisEpoch, mlpStep, type Workload } from './workloads.js';
 
 const [name = 'mlp-step', variant = 'wasm', unitsArg = '10'] = process.argv.slice(2);
 const units = Number(unitsArg);
-await tf.setBackend(variant.startsWith('wasm') ? 'wasm' : variant);
+if (variant === 'tensorflow') console.log((await currentAccelerator({ prefer: 'tensorflow' })).description);
+else await tf.setBackend(variant.startsWith('wasm') ? 'wasm' : variant);
 if (variant === 'wasm' || variant === 'wasm-native') console.log(useFastWasmKernels({ nativeBlas: variant === 'wasm-native' }).description);
 const work: Workload = name === 'iris-epoch' ? irisEpoch() : mlpStep();
 for (let i = 0; i < 5; i++) await work.unit();
