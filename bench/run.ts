@@ -262,6 +262,25 @@ if (!agNewsLanded) {
   lines.push('| AG News training step (vocab 95,812, batch 64, clip 0.1) | trainbook / PyTorch | | **pending**: bench/ag-news-step.ts and bench/ag_news_step.py have not landed | | | | |');
 }
 const table = lines.join('\n');
+
+/** Which of the OpenBLAS addon and the native backend was quicker on each workload, from this run's medians. */
+function compareAddonWithNative(): string {
+  const verdicts: string[] = [];
+  for (const workload of workloads) {
+    const of = (keys: string[]): { key: string; ms: number } | undefined =>
+      rows
+        .filter((r) => r.workload === workload && keys.includes(r.config.key) && r.error === undefined)
+        .map((r) => ({ key: r.config.key, ms: r.msPerUnit }))
+        .sort((a, b) => a.ms - b.ms)[0];
+    const addon = of(['wasmNative']);
+    const nativeTf = of(['tf1', 'tfDefault']);
+    if (addon === undefined || nativeTf === undefined) continue;
+    const winner = addon.ms < nativeTf.ms ? 'the OpenBLAS addon' : 'tensorflow';
+    verdicts.push(`${workload.name}: ${winner} (addon ${addon.ms.toFixed(2)} ms, tensorflow ${nativeTf.ms.toFixed(2)} ms with ${nativeTf.key === 'tf1' ? '1 thread' : 'its default pools'})`);
+  }
+  return verdicts.length === 0 ? 'not compared (the addon or the native backend is missing).' : `${verdicts.join('; ')}.`;
+}
+const addonVersusNative = compareAddonWithNative();
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const meta = [
   `Measured ${new Date().toISOString()} on ${cpus().length} x ${cpu}, Node ${process.version}, tf.js ${tfjsVersion}, PyTorch ${torchInfo.torch}.`,
@@ -301,8 +320,14 @@ ${meta.join('\n')}
   src/train/native (N-API, ~100 lines of C, \`node-gyp rebuild --directory src/train/native\`, needs
   a C compiler and Debian's \`libopenblas-dev\`): every single-matrix product runs OpenBLAS's sgemm in
   place on the wasm heap, one thread. Without the addon trainbook falls back to XNNPACK.
+- **tensorflow**: \`@tensorflow/tfjs-node\` 4.22 built on PyPI's \`tensorflow-cpu\` 2.20 wheel
+  (\`npx trainbook install-native\`), selected with \`currentAccelerator({ prefer: 'tensorflow' })\`; one
+  row with \`TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1\`, one with TensorFlow's default pools
+  (one intra-op thread per core). Left out, with the reason in the notes, when it is not installed.
 - **PyTorch**: bench/torch_bench.py (and bench/ag_news_step.py for AG News), the seeds' code with the
-  data preloaded as tensors; \`torch.set_num_threads(1)\` and the default.
+  data preloaded as tensors; \`torch.set_num_threads(1)\` and the default. bench/ag_news_step.py reads
+  torchtext's tokens and vocabulary from the committed goldens (test/golden/ag-news), so it needs
+  PyTorch only (\`requirements-bench.txt\`, installed by scripts/setup.sh).
 
 ## Findings
 
@@ -324,11 +349,17 @@ ${meta.join('\n')}
   Emscripten runtime does support Node's worker_threads, but tf.js hands it the pthread worker and
   the main script as \`blob:\` URLs, which Node's \`Worker\` rejects (\`ERR_WORKER_PATH\`); it would take
   a patched tfjs-backend-wasm. Not done; the headline compares single-threaded runs anyway.
-- Native backends from the registries: \`@tensorflow/tfjs-node\` needs libtensorflow downloaded at
-  install (no route here; no npm or Debian package ships it); \`onnxruntime-node\` runs inference
-  only, and onnxruntime-web's training build (wasm again) needs training artifacts made by Python's
-  onnxruntime-training and fails to start on Node from 1.19 on (onnxruntime issue 22799). Debian's
-  OpenBLAS plus a small N-API addon is the native route that installs here.
+- The native backend (\`tensorflow\`): per kernel call it costs tens of microseconds of dispatch
+  (tf.js engine plus the N-API binding plus TensorFlow's eager runtime), more than wasm's, so Iris
+  (about 2,150 kernel calls per epoch, \`node --import tsx bench/profile.ts iris-epoch tensorflow\`)
+  is slower on it than on wasm and several times PyTorch; only fewer ops (a fused Adam, which would
+  replace \`tf.train.adam\` in the lessons) would close that. On the MLP step its matrix products are
+  fast (a 64x784 · 784x512 product about 0.5-1 ms) but the step's other kernels (\`Step\` for the ReLU
+  gradient, \`Reshape\`, \`Fill\`, the loss) take as long again (\`bench/profile.ts mlp-step tensorflow\`).
+  One intra-op thread and the default pools are within noise of each other on a busy 2-core machine.
+  AG News fails on it until \`SparseSegmentMean\` has a kernel there.
+- The OpenBLAS addon against the native backend: the addon keeps tf.js's lighter wasm dispatch and
+  runs only the matrix products natively. In this run: ${addonVersusNative}
 - PyTorch with its default 2 threads is much slower than with 1 thread on this shared 2-core
   machine (its worker threads wait for a core held by other jobs, and keep spinning after a
   step), so the 1-thread column is the fair reference. The harness runs the 2-thread PyTorch
