@@ -354,15 +354,18 @@ ${meta.join('\n')}
   (about 2,150 kernel calls per epoch, \`node --import tsx bench/profile.ts iris-epoch tensorflow\`)
   is slower on it than on wasm and several times PyTorch; only fewer ops (a fused Adam, which would
   replace \`tf.train.adam\` in the lessons) would close that. On the MLP step its matrix products are
-  fast (a 64x784 · 784x512 product about 0.5-1 ms) but the step's other kernels (\`Step\` for the ReLU
-  gradient, \`Reshape\`, \`Fill\`, the loss) take as long again (\`bench/profile.ts mlp-step tensorflow\`).
+  fast (a 64x784 · 784x512 product about 0.5-1 ms) but its about 115 other kernel calls (the loss,
+  the optimizer's updates, \`Reshape\`, \`Fill\`) take as long again (\`bench/profile.ts mlp-step tensorflow\`).
+  tfjs-node's own \`Step\` (every ReLU's gradient) ran eight kernels and cost as much as a layer's
+  matrix product; trainbook's \`useFastTensorflowKernels\` (src/patches/tfjs-node-kernels.ts) runs it
+  as \`sign(relu(x))\`, same values.
   One intra-op thread and the default pools are within noise of each other on a busy 2-core machine.
   AG News fails on it until \`SparseSegmentMean\` has a kernel there.
 - The OpenBLAS addon against the native backend: the addon keeps tf.js's lighter wasm dispatch and
   runs only the matrix products natively. In this run: ${addonVersusNative}
 - PyTorch with its default 2 threads is much slower than with 1 thread on this shared 2-core
   machine (its worker threads wait for a core held by other jobs, and keep spinning after a
-  step), so the 1-thread column is the fair reference. The harness runs the 2-thread PyTorch
+  step), so the ratios take whichever of the two was quicker in the run. The harness runs the 2-thread PyTorch
   configurations after the interleaved single-threaded ones and in their own process, so their
   spinning threads never slow another measurement; run \`npm run bench\` on an idle machine for
   clean 2-thread numbers.
