@@ -360,7 +360,8 @@ ${meta.join('\n')}
   matrix product; trainbook's \`useFastTensorflowKernels\` (src/patches/tfjs-node-kernels.ts) runs it
   as \`sign(relu(x))\`, same values.
   One intra-op thread and the default pools are within noise of each other on a busy 2-core machine.
-  AG News fails on it until \`SparseSegmentMean\` has a kernel there.
+  AG News's EmbeddingBag runs there on \`gather\` + \`unsortedSegmentSum\` (tfjs-node has no
+  \`SparseSegmentMean\` kernel).
 - The OpenBLAS addon against the native backend: the addon keeps tf.js's lighter wasm dispatch and
   runs only the matrix products natively. In this run: ${addonVersusNative}
 - PyTorch with its default 2 threads is much slower than with 1 thread on this shared 2-core
