@@ -151,11 +151,14 @@ export function loadTable(path: string, options: LoadTableOptions): Table {
             "is not a class index (0, 1, 2, ...); for a number to predict use task: 'regression'",
         );
       }
-      classNames = Array.from({ length: Math.max(...numeric) + 1 }, (_, i) => String(i));
+      // A loop, not Math.max(...numeric): spreading a few hundred thousand values overflows the stack.
+      const largest = numeric.reduce((max, value) => Math.max(max, value), 0);
+      classNames = Array.from({ length: largest + 1 }, (_, i) => String(i));
       targets = tf.tensor1d(numeric, 'int32');
     } else {
       classNames = [...new Set(trimmed)].sort();
-      targets = tf.tensor1d(trimmed.map((name) => classNames.indexOf(name)), 'int32');
+      const indexOf = new Map(classNames.map((name, index) => [name, index]));
+      targets = tf.tensor1d(trimmed.map((name) => indexOf.get(name) as number), 'int32');
     }
   }
   return {

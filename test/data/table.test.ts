@@ -40,6 +40,24 @@ describe('loadTable', () => {
     tf.dispose([indices.features, indices.targets, named.features, named.targets]);
   });
 
+  it('reads a large classification table (300,000 rows of class indices or names)', () => {
+    const rows = 300_000;
+    const body = Array.from({ length: rows }, (_, i) => `${i},${i % 3}`).join('\n');
+    const indices = loadTable(file('large-idx.csv', `x,label\n${body}\n`), { features: ['x'], target: 'label', task: 'classification' });
+    assert.deepEqual(indices.classNames, ['0', '1', '2']);
+    assert.deepEqual(Array.from(indices.targets.dataSync().slice(0, 4)), [0, 1, 2, 0]);
+    const names = ['setosa', 'versicolor', 'virginica'];
+    const named = loadTable(file('large-names.csv', `x,species\n${Array.from({ length: rows }, (_, i) => `${i},${names[(i + 2) % 3]}`).join('\n')}\n`), {
+      features: ['x'],
+      target: 'species',
+      task: 'classification',
+    });
+    assert.deepEqual(named.classNames, names);
+    assert.deepEqual(Array.from(named.targets.dataSync().slice(0, 4)), [2, 0, 1, 2]);
+    assert.equal(named.targets.shape[0], rows);
+    tf.dispose([indices.features, indices.targets, named.features, named.targets]);
+  });
+
   it('reads gzip, other delimiters and quoted fields', () => {
     const table = loadTable(file('t.tsv.gz', gzipSync('"a b"\ty\n1\t2\n3\t4\n')), { features: ['a b'], target: 'y', task: 'regression', delimiter: '\t' });
     assert.deepEqual(table.features.arraySync(), [[1], [3]]);
