@@ -70,9 +70,13 @@ export function fashionMNISTFiles(train: boolean): { images: string; labels: str
  */
 export function readFashionMNIST(dir: string, options: FashionMNISTOptions): FashionMNISTArrays {
   const { pixels, labels, count } = readFashionMNISTBytes(dir, options);
-  const scaled = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) scaled[i] = (pixels[i] as number) / 255;
-  return { images: scaled, labels, count };
+  return { images: scalePixels(pixels, new Float32Array(pixels.length)), labels, count };
+}
+
+/** Writes `pixels / 255` into `into` (same length) and returns it: `ToTensor()`'s scaling to [0, 1]. */
+function scalePixels(pixels: Uint8Array, into: Float32Array): Float32Array {
+  for (let i = 0; i < pixels.length; i++) into[i] = (pixels[i] as number) / 255;
+  return into;
 }
 
 /** The split as stored: pixels 0-255 (a view of the decompressed file, not copied), checked labels. */
@@ -131,12 +135,10 @@ function scaledPixelTensor(pixels: Uint8Array, shape: [number, number, number]):
       x.dispose();
       throw new Error(`loadFashionMNIST: the wasm backend gave ${heap.length} values of ${heap.constructor.name} for a float32 tensor of ${pixels.length}; expected a Float32Array of the same length`);
     }
-    for (let i = 0; i < pixels.length; i++) heap[i] = (pixels[i] as number) / 255;
+    scalePixels(pixels, heap);
     return x;
   }
-  const scaled = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) scaled[i] = (pixels[i] as number) / 255;
-  return tf.tensor3d(scaled, shape, 'float32');
+  return tf.tensor3d(scalePixels(pixels, new Float32Array(pixels.length)), shape, 'float32');
 }
 
 /**
