@@ -1,7 +1,8 @@
 /**
  * Saving and loading models and their weights on the local file system, without tfjs-node.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { writeFileWholeSync } from './write-whole.js';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
@@ -85,8 +86,8 @@ export function fileSystem(path: string): tf.io.IOHandler {
       };
       if (artifacts.trainingConfig !== undefined) modelJSON.trainingConfig = artifacts.trainingConfig;
       if (artifacts.userDefinedMetadata !== undefined) modelJSON.userDefinedMetadata = artifacts.userDefinedMetadata;
-      writeFileSync(join(dir, WEIGHTS_BIN), Buffer.from(weightData));
-      writeFileSync(modelPath, JSON.stringify(modelJSON));
+      writeFileWholeSync(join(dir, WEIGHTS_BIN), Buffer.from(weightData));
+      writeFileWholeSync(modelPath, JSON.stringify(modelJSON));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
 
@@ -448,7 +449,7 @@ export async function saveStateDict(dictOrModel: Record<string, tf.Tensor> | tf.
   if (!existsSync(dirname(resolve(path)))) {
     throw new Error(`saveStateDict: the directory of ${path} does not exist ${where(dirname(resolve(path)))}`);
   }
-  writeFileSync(path, Buffer.concat([lengthBytes, headerBytes, ...chunks]));
+  writeFileWholeSync(path, Buffer.concat([lengthBytes, headerBytes, ...chunks]));
 }
 
 /** `torch.load(path)`: the work of {@link loadStateDict} with a path. */

@@ -1,7 +1,8 @@
 /**
  * Strip outputs, execution counts and volatile metadata from notebooks, so they are committed clean.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileWhole } from '../io/write-whole.js';
 import { INJECTED_TAG } from './run.js';
 import { cellTags, joinText, parseNotebook, stringifyNotebook, type Notebook } from './nbformat.js';
 
@@ -83,6 +84,6 @@ export async function cleanFile(path: string, options: { check?: boolean } = {})
   if (cleaned.cells.length !== notebook.cells.length) reasons.push(`an "${INJECTED_TAG}" cell`);
   const dirty = JSON.stringify(canonical(original)) !== JSON.stringify(canonical(cleaned));
   if (dirty && reasons.length === 0) reasons.push('volatile metadata or missing cell ids');
-  if (dirty && !options.check) await writeFile(path, stringifyNotebook(cleaned));
+  if (dirty && !options.check) await writeFileWhole(path, stringifyNotebook(cleaned));
   return { path, dirty, reasons };
 }

@@ -2,7 +2,8 @@
  * `trainbook export`: executed notebooks to a folder of self-contained HTML pages with a course
  * index, readable offline from `file://` (no Python, no network).
  */
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { writeFileWhole } from '../io/write-whole.js';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseNotebook } from './nbformat.js';
 import { isTrustedByJupyter, type TrustStore } from './trust.js';
@@ -208,7 +209,7 @@ export async function exportCourse(inputs: readonly string[], options: ExportOpt
       throw new Error(`${source.path}: ${(error as Error).message}`);
     }
     await mkdir(pageDir, { recursive: true });
-    await writeFile(htmlPath, page.html);
+    await writeFileWhole(htmlPath, page.html);
     if (ipynbPath !== undefined && resolve(ipynbPath) !== resolve(source.path)) await copyFile(source.path, ipynbPath);
     exported.push({
       ...source,
@@ -242,7 +243,7 @@ export async function exportCourse(inputs: readonly string[], options: ExportOpt
   const indexPath = join(outDir, 'index.html');
   await mkdir(outDir, { recursive: true });
   const intro = guide === undefined ? undefined : { audience: guide.audience, prerequisites: guide.prerequisites, order: guide.order };
-  await writeFile(indexPath, renderIndexPage(title, sections, intro));
+  await writeFileWhole(indexPath, renderIndexPage(title, sections, intro));
   return { indexPath, notebooks: exported };
 }
 

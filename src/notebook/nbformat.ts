@@ -3,7 +3,8 @@
  * `@jupyterlab/nbformat`'s.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileWhole } from '../io/write-whole.js';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type * as nb from '@jupyterlab/nbformat';
@@ -342,5 +343,5 @@ export async function writeNotebook(path: string, notebook: Notebook): Promise<v
     throw new Error(`writeNotebook ${path}: the notebook is not valid nbformat 4.5: ${errors.slice(0, 5).join('; ')}`);
   }
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, stringifyNotebook(notebook));
+  await writeFileWhole(path, stringifyNotebook(notebook));
 }

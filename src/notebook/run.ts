@@ -1,7 +1,8 @@
 /**
  * Execute a notebook top to bottom on a Jupyter kernel, like nbclient/papermill but in Node with no Jupyter server.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { writeFileWholeSync } from '../io/write-whole.js';
 import { basename, dirname, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { IError } from '@jupyterlab/nbformat';
@@ -212,7 +213,7 @@ export function writeInterruptedRuns(reason: string): string[] {
       kernel: run.kernelName,
     };
     mkdirSync(dirname(run.outPath), { recursive: true });
-    writeFileSync(run.outPath, stringifyNotebook(run.notebook));
+    writeFileWholeSync(run.outPath, stringifyNotebook(run.notebook));
     written.push(run.outPath);
   }
   activeRuns.clear();

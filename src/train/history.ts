@@ -1,7 +1,8 @@
 /**
  * `History`: per-epoch metrics of a training run.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileWholeSync } from '../io/write-whole.js';
 
 /** Metrics of one epoch, by name, e.g. `{ loss: 0.52, valLoss: 0.61, valAccuracy: 0.8 }`. */
 export type EpochMetrics = Record<string, number>;
@@ -123,7 +124,7 @@ export class History {
    * history.save('ag-news-history.json');
    */
   save(path: string): void {
-    writeFileSync(path, `${JSON.stringify(this, null, 1)}\n`);
+    writeFileWholeSync(path, `${JSON.stringify(this, null, 1)}\n`);
   }
 
   /**
