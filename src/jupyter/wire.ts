@@ -339,7 +339,20 @@ function freePort(ip: string): Promise<number> {
 }
 
 /**
- * New connection info for a kernel to be started: five distinct free TCP ports on `ip` and a random key.
+ * Ports this process handed to kernels lately. The system may give a released port out again at once, so two kernels
+ * started together could get the same one (jupyter_client keeps the same kind of cache, `LocalPortCache`).
+ */
+const recentPorts = new Set<number>();
+const RECENT_PORTS_MAX = 2000;
+
+function rememberPort(port: number): void {
+  recentPorts.add(port);
+  if (recentPorts.size > RECENT_PORTS_MAX) recentPorts.delete(recentPorts.values().next().value as number);
+}
+
+/**
+ * New connection info for a kernel to be started: five distinct free TCP ports on `ip`, none handed out lately in this
+ * process, and a random key.
  *
  * PyTorch: none (`jupyter_client.connect.write_connection_file` with port 0).
  * @example
@@ -348,7 +361,12 @@ function freePort(ip: string): Promise<number> {
  */
 export async function newConnectionInfo(ip = '127.0.0.1', kernelName?: string): Promise<ConnectionInfo> {
   const ports = new Set<number>();
-  while (ports.size < 5) ports.add(await freePort(ip));
+  while (ports.size < 5) {
+    const port = await freePort(ip);
+    if (recentPorts.has(port)) continue;
+    ports.add(port);
+    rememberPort(port);
+  }
   const [shell_port, iopub_port, stdin_port, control_port, hb_port] = [...ports];
   const info: ConnectionInfo = {
     transport: 'tcp',

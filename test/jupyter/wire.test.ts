@@ -73,6 +73,15 @@ test('connection files round-trip with five distinct ports and owner-only mode',
   assert.ok((await readFile(path, 'utf8')).includes('"signature_scheme": "hmac-sha256"'));
 });
 
+test('kernels started together by one process never get the same port (the runner runs notebooks in parallel)', async () => {
+  // The system hands a port that was just released out again; without a memory of the ports given to kernels that
+  // have not bound them yet, 100 kernels' 500 ports held the same port twice in nearly every run.
+  const infos = await Promise.all(Array.from({ length: 100 }, () => newConnectionInfo('127.0.0.1')));
+  const ports = infos.flatMap((i) => [i.shell_port, i.iopub_port, i.stdin_port, i.control_port, i.hb_port]);
+  const twice = ports.filter((p, i) => ports.indexOf(p) !== i);
+  assert.deepEqual(twice, [], `ports handed to two kernels: ${twice.join(', ')}`);
+});
+
 test('readConnectionFile names the bad field', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'wire-'));
   const path = join(dir, 'bad.json');
