@@ -8,7 +8,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as zmq from 'zeromq';
-import { channelUrl, deserialize, newMessage, serialize, type ConnectionInfo, type JsonObject, type JupyterMessage } from '../jupyter/wire.js';
+import { deserialize, newMessage, serialize, type ConnectionInfo, type JsonObject, type JupyterMessage } from '../jupyter/wire.js';
+import { bindChannel } from './bind.js';
 
 /** What the main thread passes to the control thread. */
 export interface ControlWorkerData {
@@ -22,7 +23,12 @@ export interface ControlWorkerData {
 }
 
 /** Messages from the control thread to the main thread. */
-export type ControlEvent = { type: 'interrupt' } | { type: 'shutdown'; restart: boolean } | { type: 'ready' } | { type: 'parent-gone' };
+export type ControlEvent =
+  | { type: 'interrupt' }
+  | { type: 'shutdown'; restart: boolean }
+  | { type: 'ready' }
+  | { type: 'parent-gone' }
+  | { type: 'failed'; message: string };
 
 /** How often the parent is checked; with the main thread's exit (about 0.2 s) the kernel ends within about 0.5 s. */
 const PARENT_POLL_MS = 250;
@@ -47,8 +53,8 @@ async function main(): Promise<void> {
 
   const heartbeat = new zmq.Reply({ linger: 0 });
   const control = new zmq.Router({ linger: 0 });
-  await heartbeat.bind(channelUrl(data.connection, 'hb'));
-  await control.bind(channelUrl(data.connection, 'control'));
+  await bindChannel(heartbeat, data.connection, 'hb');
+  await bindChannel(control, data.connection, 'control');
 
   // Exit with the parent: Jupyter (or the runner) died without shutting the kernel down.
   const startPpid = process.ppid;
@@ -125,6 +131,6 @@ async function serveControl(control: zmq.Router, data: ControlWorkerData, shared
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`trainbook kernel: control thread failed: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
+  // To the main thread, which ends the kernel: a kernel without heartbeat and control must not stay alive.
+  parentPort?.postMessage({ type: 'failed', message: (error as Error).message ?? String(error) } satisfies ControlEvent);
 });

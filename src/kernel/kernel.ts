@@ -12,7 +12,6 @@ import { Worker } from 'node:worker_threads';
 import * as zmq from 'zeromq';
 import { newDisplayId, setDisplaySink, type DisplaySink, type MimeBundle } from '../display/sink.js';
 import {
-  channelUrl,
   deserialize,
   newMessage,
   newSessionId,
@@ -32,6 +31,7 @@ import { routeTslabDisplay } from '../patches/tslab-display.js';
 import { installInterruptState, interruptCount, requestInterrupt } from '../runtime/interrupt.js';
 import { mimeBundle } from './mime.js';
 import { isTfjsBanner, startAccelerator, usesTfjs } from './tfjs.js';
+import { bindChannel } from './bind.js';
 
 /** Version of the trainbook package (the kernel's implementation version). */
 function packageVersion(): string {
@@ -80,6 +80,13 @@ type Write = typeof process.stdout.write;
 
 const originalStderrWrite = process.stderr.write.bind(process.stderr) as (text: string) => boolean;
 const originalExit = process.exit.bind(process) as (code?: number) => never;
+
+/**
+ * How many iopub messages the kernel keeps while no client has subscribed yet (the newest are kept). A client whose
+ * subscription reaches the kernel after its first request (a slow joiner: jupyter console on a loaded machine) still
+ * gets that request's outputs and its `idle` status, which it waits for.
+ */
+const HELD_IOPUB_MAX = 1000;
 
 /** Stream text waits at most this long before it is sent (writes closer together go out as one message). */
 const STREAM_FLUSH_MS = 20;
@@ -133,6 +140,9 @@ export class Kernel {
   /** Errors thrown while no cell ran (a timer after its cell ended), shown at the start of the next cell's output. */
   private readonly idleErrors: string[] = [];
   private tfjsStarted = false;
+  /** Whether any client has subscribed to iopub yet; until then messages wait in {@link heldIopub}. */
+  private iopubSubscribed = false;
+  private readonly heldIopub: Buffer[][] = [];
   private worker: Worker | undefined;
   private closing = false;
 
@@ -167,12 +177,12 @@ export class Kernel {
     this.installProcessGuards();
     this.installOutput();
     this.installDisplay();
-    await this.iopub.bind(channelUrl(this.connection, 'iopub'));
-    // Goes out before any client has subscribed (as in ipykernel); a new subscriber's first message is iopub_welcome.
+    await bindChannel(this.iopub, this.connection, 'iopub');
+    // Held until the first client subscribes (see HELD_IOPUB_MAX); a new subscriber's first message is iopub_welcome.
     this.publish('status', { execution_state: 'starting' }, undefined);
     void this.subscriptionLoop();
-    await this.shell.bind(channelUrl(this.connection, 'shell'));
-    await this.stdin.bind(channelUrl(this.connection, 'stdin'));
+    await bindChannel(this.shell, this.connection, 'shell');
+    await bindChannel(this.stdin, this.connection, 'stdin');
     await this.startControlThread();
     void this.shellLoop();
     // Once the first requests (kernel_info) are answered, warm the compiler so the first cell runs at full speed.
@@ -190,16 +200,33 @@ export class Kernel {
     };
     const worker = new Worker(new URL(`./control-worker${ext}`, import.meta.url), { workerData: data });
     this.worker = worker;
-    await new Promise<void>((resolve, reject) => {
-      worker.once('error', reject);
-      worker.on('message', (event: ControlEvent) => {
-        if (event.type === 'ready') resolve();
-        else this.onControlEvent(event);
-      });
-    });
-    worker.on('error', (error) => {
-      originalStderrWrite(`trainbook kernel: control thread failed: ${error.stack ?? error.message}\n`);
+    // Without its control thread the kernel has no heartbeat and no interrupt: it ends (before or after starting),
+    // rather than looking alive and answering nothing.
+    const lost = (why: string): void => {
+      if (this.closing) return;
+      originalStderrWrite(`${why}\n`);
       this.exit(1);
+    };
+    await new Promise<void>((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (event: ControlEvent) => {
+        if (event.type === 'ready') {
+          ready = true;
+          resolve();
+        } else if (event.type === 'failed') {
+          if (ready) lost(`trainbook kernel: the control thread failed: ${event.message}`);
+          else reject(new Error(event.message));
+        } else this.onControlEvent(event);
+      });
+      worker.on('error', (error) => {
+        if (ready) lost(`trainbook kernel: the control thread failed: ${error.stack ?? error.message}`);
+        else reject(error);
+      });
+      worker.on('exit', (code) => {
+        const why = `trainbook kernel: the control thread (heartbeat, control channel) ended with code ${code}`;
+        if (ready) lost(why);
+        else reject(new Error(why));
+      });
     });
     worker.unref();
   }
@@ -327,7 +354,13 @@ export class Kernel {
   private sendIopub(msgType: string, content: JsonObject, parent: JupyterMessage | undefined): void {
     const msg = newMessage(msgType, content, { session: this.session, username: 'kernel', ...(parent ? { parent } : {}) });
     msg.identities = [Buffer.from(`kernel.${this.kernelId}.${msgType}`)];
-    void this.iopubSend.send(serialize(msg, this.connection.key, this.connection.signature_scheme));
+    const frames = serialize(msg, this.connection.key, this.connection.signature_scheme);
+    if (this.iopubSubscribed) void this.iopubSend.send(frames);
+    else {
+      // ZeroMQ drops what is published before anyone subscribed: keep it for the first subscriber.
+      this.heldIopub.push(frames);
+      if (this.heldIopub.length > HELD_IOPUB_MAX) this.heldIopub.shift();
+    }
   }
 
   /** Publish on iopub after any pending stream text, so outputs keep their order. */
@@ -350,6 +383,10 @@ export class Kernel {
         const msg = newMessage('iopub_welcome', { subscription: topic }, { session: this.session, username: 'kernel' });
         msg.identities = topic === '' ? [] : [Buffer.from(topic)];
         void this.iopubSend.send(serialize(msg, this.connection.key, this.connection.signature_scheme));
+        if (!this.iopubSubscribed) {
+          this.iopubSubscribed = true;
+          for (const frames of this.heldIopub.splice(0)) void this.iopubSend.send(frames);
+        }
       }
     } catch (error) {
       if (!this.closing) originalStderrWrite(`trainbook kernel: iopub subscription loop ended: ${(error as Error).message}\n`);

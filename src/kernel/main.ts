@@ -27,6 +27,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
+  const message = (error as Error).message ?? '';
+  // The kernel's own errors (a port another process holds) say everything; anything else gets its stack.
+  process.stderr.write(`${message.startsWith('trainbook kernel:') ? message : ((error as Error).stack ?? String(error))}\n`);
+  try {
+    process.exit(1);
+  } catch {
+    // A kernel that got far enough to take over process.exit ends itself (sockets closed in order) and throws here.
+  }
 });

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import * as zmq from 'zeromq';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { KernelClient } from '../../src/jupyter/kernel-client.js';
-import { newConnectionInfo, writeConnectionFile } from '../../src/jupyter/wire.js';
+import { channelUrl, deserialize, newConnectionInfo, newMessage, newSessionId, serialize, writeConnectionFile, type Channel, type JupyterMessage } from '../../src/jupyter/wire.js';
 import type { ErrorOutput, ExecuteResultOutput, Output } from '../../src/notebook/nbformat.js';
 import { kernelMain, repoRoot, request, trainbookSpec } from './helpers.js';
 import { skipUnlessNative } from '../backends.js';
@@ -372,6 +374,86 @@ describe('trainbook kernel process lifetime', () => {
       assert.equal(kernel.alive, false);
     } finally {
       await kernel.shutdown();
+    }
+  });
+});
+
+describe('trainbook kernel on a shared machine', () => {
+  // Jupyter picks a kernel's five ports and releases them before the kernel starts; on a machine where many kernels
+  // start at once (a class on JupyterHub) another one can take a port in between. The kernel cannot pick others: it
+  // must end, so that Jupyter restarts it on new ports. Before, a taken heartbeat or control port ended only the
+  // control thread, and the kernel stayed alive answering nothing: the student's first cell never ran.
+  const names: Record<Channel, string> = { shell: 'shell', iopub: 'iopub', stdin: 'stdin', control: 'control', hb: 'heartbeat' };
+  for (const channel of Object.keys(names) as Channel[]) {
+    test(`a kernel whose ${names[channel]} port another process holds ends at once, naming the port`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'trainbook-taken-'));
+      const connection = await newConnectionInfo();
+      const port = connection[`${channel}_port`];
+      const holder: Server = createServer();
+      await new Promise<void>((resolve, reject) => {
+        holder.once('error', reject);
+        holder.listen(port, connection.ip, () => resolve());
+      });
+      try {
+        const connectionFile = join(dir, 'kernel.json');
+        await writeConnectionFile(connectionFile, connection);
+        const child = spawn(process.execPath, [kernelMain, '--connection-file', connectionFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        const code = await Promise.race([exited, sleep(30_000).then(() => 'running' as const)]);
+        if (code === 'running') child.kill('SIGKILL');
+        assert.notEqual(code, 'running', `the kernel was still running 30 s after its ${names[channel]} port was taken; it printed:\n${stderr}`);
+        assert.equal(code, 1, stderr);
+        assert.match(stderr, new RegExp(`cannot listen on tcp://127\\.0\\.0\\.1:${port} for the ${names[channel]} channel: Address already in use`), stderr);
+        assert.doesNotMatch(stderr, /Unhandled promise rejection|SystemExit/, stderr);
+      } finally {
+        await new Promise((resolve) => holder.close(resolve));
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  test("a client that subscribes to iopub after its first request still gets that request's outputs and idle status", async () => {
+    // jupyter console on a loaded machine: its iopub subscription can reach the kernel after the first cell ran
+    // (ZeroMQ drops what is published to nobody), and it waits for that cell's idle status for ever.
+    const dir = await mkdtemp(join(tmpdir(), 'trainbook-late-'));
+    const connection = await newConnectionInfo();
+    const connectionFile = join(dir, 'kernel.json');
+    await writeConnectionFile(connectionFile, connection);
+    const child = spawn(process.execPath, [kernelMain, '--connection-file', connectionFile], { stdio: 'ignore' });
+    const shell = new zmq.Dealer({ linger: 0, receiveTimeout: 60_000 });
+    const iopub = new zmq.Subscriber({ linger: 0, receiveTimeout: 5_000 });
+    try {
+      shell.connect(channelUrl(connection, 'shell'));
+      const session = newSessionId();
+      const execute = newMessage('execute_request', { code: 'console.log("printed before anyone listened");\n6 * 7', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, { session });
+      await shell.send(serialize(execute, connection.key, connection.signature_scheme));
+      let reply: JupyterMessage;
+      do reply = deserialize(await shell.receive(), connection.key, connection.signature_scheme);
+      while ((reply.parent_header as { msg_id?: string }).msg_id !== execute.header.msg_id);
+      assert.equal(reply.content.status, 'ok');
+      await sleep(300);
+      iopub.connect(channelUrl(connection, 'iopub'));
+      iopub.subscribe('');
+      const seen: string[] = [];
+      try {
+        for (;;) {
+          const msg = deserialize(await iopub.receive(), connection.key, connection.signature_scheme);
+          if ((msg.parent_header as { msg_id?: string }).msg_id !== execute.header.msg_id) continue;
+          const what = msg.header.msg_type === 'status' ? `status ${String(msg.content.execution_state)}` : msg.header.msg_type === 'stream' ? `stream ${String(msg.content.text).trim()}` : msg.header.msg_type;
+          seen.push(what);
+          if (what === 'status idle') break;
+        }
+      } catch (error) {
+        assert.fail(`the late subscriber got ${JSON.stringify(seen)} and then nothing for 5 s (${(error as Error).message})`);
+      }
+      assert.deepEqual(seen, ['status busy', 'execute_input', 'stream printed before anyone listened', 'execute_result', 'status idle']);
+    } finally {
+      shell.close();
+      iopub.close();
+      child.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
