@@ -157,6 +157,14 @@ function hubLogTail(hub: Hub | undefined): string {
   return readFileSync(hub.log, 'utf8').split('\n').slice(-40).join('\n');
 }
 
+/** The hub log's lines about one student or one kernel (their server's and kernel's own output included). */
+function hubLogAbout(hub: Hub, ...needles: string[]): string {
+  if (!existsSync(hub.log)) return '(no hub log)';
+  const lines = readFileSync(hub.log, 'utf8').split('\n');
+  const picked = lines.filter((line) => needles.some((n) => line.includes(n)) || /trainbook kernel|Address already in use|KernelRestarter|Traceback|Error:/.test(line));
+  return picked.slice(-60).join('\n') || '(nothing in the hub log)';
+}
+
 /** Start a student's server through the hub's REST API; resolves with the milliseconds until it is ready. */
 async function startServer(hub: Hub, name: string): Promise<number> {
   const started = performance.now();
@@ -206,16 +214,35 @@ async function runStudentNotebook(hub: Hub, name: string, timeoutMs: number): Pr
   });
   const started = performance.now();
   const stdout: string[] = [];
+  // What the kernel said on the websocket, for a cell that never ends: its states, and any restart.
+  const seen: string[] = [];
+  const note = (data: WebSocket.RawData): void => {
+    const msg = JSON.parse(data.toString()) as JupyterMessage;
+    if (msg.header.msg_type === 'status' || msg.channel !== 'iopub') {
+      const state = msg.header.msg_type === 'status' ? ` ${String(msg.content.execution_state)}` : '';
+      seen.push(`${((performance.now() - started) / 1000).toFixed(1)} s ${msg.channel} ${msg.header.msg_type}${state}`);
+    }
+  };
+  ws.on('message', note);
   try {
     await new Promise<void>((res, rej) => {
       ws.once('open', () => res());
       ws.once('error', rej);
     });
+    const openedAfter = (performance.now() - started) / 1000;
     const codeCells = notebook.cells.filter((c) => c.cell_type === 'code');
     for (const [index, cell] of codeCells.entries()) {
       const msgId = randomUUID();
       const reply = new Promise<void>((res, rej) => {
-        const timer = setTimeout(() => rej(new Error(`${name}: cell ${index + 1} of ${NOTEBOOK} did not finish in ${timeoutMs / 1000} s`)), timeoutMs);
+        const timer = setTimeout(() => {
+          void describeKernel(hub, base, kernelId).then((state) =>
+            rej(new Error(
+              `${name}: cell ${index + 1} of ${NOTEBOOK} did not finish in ${timeoutMs / 1000} s (websocket opened ${openedAfter.toFixed(1)} s after the session)\n` +
+                `kernel ${kernelId}: ${state}\nmessages on the websocket:\n${seen.slice(-30).join('\n') || '(none)'}\n` +
+                `hub log about ${name} and kernel ${kernelId}:\n${hubLogAbout(hub, name, kernelId)}`,
+            )),
+          );
+        }, timeoutMs);
         timer.unref();
         const onClose = (): void => {
           clearTimeout(timer);
@@ -255,6 +282,16 @@ async function runStudentNotebook(hub: Hub, name: string, timeoutMs: number): Pr
     return { kernelId, cells: codeCells.length, seconds: (performance.now() - started) / 1000, stdout: stdout.join('') };
   } finally {
     ws.close();
+  }
+}
+
+/** The kernel as the student's server sees it (execution state, connections), for a failure message. */
+async function describeKernel(hub: Hub, base: string, kernelId: string): Promise<string> {
+  try {
+    const kernel = await apiJson<Record<string, unknown>>(hub, 'GET', `${base}/kernels/${kernelId}`);
+    return JSON.stringify(kernel);
+  } catch (error) {
+    return `(could not read it: ${(error as Error).message.slice(0, 200)})`;
   }
 }
 
