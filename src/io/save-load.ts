@@ -324,8 +324,8 @@ function copyStateDict(
   return { missingKeys, unexpectedKeys };
 }
 
-// The safetensors codec is written here: the format is an 8-byte length, a JSON header and raw bytes, and npm's only
-// `safetensors` package (0.0.1) is an unmaintained placeholder.
+// The safetensors codec is written here: the format is an 8-byte length, a JSON header and raw bytes, and npm's
+// `safetensors` package is one 0.0.1 release with no source repository named.
 /** safetensors dtype names of the tf.js dtypes a state dict can hold. */
 const SAFETENSORS_DTYPES: Partial<Record<tf.DataType, string>> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
 
