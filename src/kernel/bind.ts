@@ -8,14 +8,6 @@
  */
 import { channelUrl, type Channel, type ConnectionInfo } from '../jupyter/wire.js';
 
-const CHANNEL_NAMES: Record<Channel, string> = {
-  shell: 'shell',
-  iopub: 'iopub',
-  stdin: 'stdin',
-  control: 'control',
-  hb: 'heartbeat',
-};
-
 /** A socket that can bind (a zeromq socket). */
 export interface BindableSocket {
   bind(address: string): Promise<void>;
@@ -35,6 +27,6 @@ export async function bindChannel(socket: BindableSocket, connection: Connection
       ? ': another process holds that port (Jupyter chose it, then someone else took it before the kernel started); ' +
         'the kernel exits so that Jupyter restarts it on new ports'
       : '';
-    throw new Error(`trainbook kernel: cannot listen on ${url} for the ${CHANNEL_NAMES[channel]} channel: ${cause}${taken}`, { cause: error });
+    throw new Error(`trainbook kernel: cannot listen on ${url} for the ${channel === 'hb' ? 'heartbeat' : channel} channel: ${cause}${taken}`, { cause: error });
   }
 }
